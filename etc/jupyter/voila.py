@@ -1,0 +1,19 @@
+"""Voila settings for the apps, read by Voila's server extension via JUPYTER_CONFIG_PATH."""
+
+from vidensbasering.serve import VOILA_TEMPLATE, voila_page_config
+
+c = get_config()  # noqa: F821  (provided by the traitlets config loader)
+
+# The lab template without public CDN links (lib/vidensbasering/jupyter/voila/templates/).
+c.VoilaConfiguration.template = VOILA_TEMPLATE
+# Voila loads every installed JupyterLab extension into the app page. These two extend
+# JupyterLab's own interface (nbgrader's assignment and formgrader panels, Notebook's "open in"
+# buttons) and need JupyterLab modules an app page does not have: they only log errors there.
+c.VoilaConfiguration.extension_denylist = [
+    "@jupyter/nbgrader",
+    "@jupyter-notebook/lab-extension",
+]
+# MathJax from the bundle served by Voila, not from cdnjs.
+c.VoilaConfiguration.page_config_hook = voila_page_config
+# Always that template: a "?template=..." in the address must not bring the CDN links back.
+c.VoilaConfiguration.allow_template_override = "NO"
