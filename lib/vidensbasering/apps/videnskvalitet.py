@@ -37,6 +37,9 @@ BENCHMARK: tuple[Group, Method] = ("experiment", "difference")
 TEXT_LOCALE = "da_DK"
 
 MINUS = "\u2212"
+#: vega-embed options: SVG (crisp, and readable by screen readers and tests), no action menu
+#: (its links lead to the public Vega editor).
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 CHART_WIDTH = 560
 ESTIMATE_COLOUR = charts.PALETTE[4]  # blue
 BENCHMARK_COLOUR = charts.PALETTE[5]  # vermillion
@@ -239,8 +242,7 @@ class VidenskvalitetApp:
                 self.chart_output,
                 self.text,
                 widgets.HTML(f"<p><small>{t('videnskvalitet.source')}</small></p>"),
-            ],
-            layout=widgets.Layout(gap="0.5rem"),
+            ]
         )
         self.group.observe(self._on_change, names="value")
         self.method.observe(self._on_change, names="value")
@@ -266,7 +268,7 @@ class VidenskvalitetApp:
             self.text.value = f"<p><strong>{t('common.error_prefix')}</strong> {error}</p>"
             return
         if self._view is None:
-            self._view = alt.JupyterChart(chart, embed_options={"actions": False})
+            self._view = alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
             with self.chart_output:
                 display(self._view)
         else:

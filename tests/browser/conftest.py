@@ -1,0 +1,118 @@
+"""Fixtures for real-browser tests: the course server, started as ``make start`` starts it.
+
+The server runs ``python -m vidensbasering.serve`` (the command behind ``make start``) on a free
+port with a known token; the fixture waits until it answers and always stops it (and its
+kernels) afterwards. Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running course server."""
+
+    base_url: str
+    token: str
+    log: Path
+
+    def url(self, path: str) -> str:
+        """Return the full URL of ``path`` (starting with ``/``), with the token."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}"
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll ``/api/status`` until the server answers; fail with its log if it exits or hangs."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/api", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"server not ready after {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server like Ctrl-C does (it then shuts its kernels down); kill if it hangs."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT if os.name == "posix" else signal.CTRL_BREAK_EVENT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Serve the course with ``python -m vidensbasering.serve`` on a free port, with a token."""
+    port = free_port()
+    token = secrets.token_hex(16)
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "vidensbasering.serve",
+        "--port",
+        str(port),
+        "--token",
+        token,
+        "--",
+        "--ServerApp.port_retries=0",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_ready(base_url, process, log)
+        yield Server(base_url=base_url, token=token, log=log)
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright: launch Debian's Chromium (browser downloads are impossible here)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,0 +1,164 @@
+"""The Voila app "Stil krav til videnskvalitet" in headless Chromium, served as by ``make start``.
+
+Expected figures are computed here from the raw ``causaldata`` columns (mean 1978 earnings of the
+185 NSW treated minus the mean of the comparison group): the experimental difference is
++1,794 USD (FACTS.md §7, Dehejia & Wahba 1999), the CPS-1 difference −8,498 USD.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from causaldata import cps_mixtape, nsw_mixtape
+from playwright.sync_api import ConsoleMessage, Page, Request, expect
+
+from vidensbasering.i18n import t
+from vidensbasering.serve import app_url
+
+from .conftest import ARTIFACTS, Server
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOSTS = {"127.0.0.1"}
+POINT = ".vega-embed svg .mark-symbol path"
+BENCHMARK_RULE = ".vega-embed svg .mark-rule.layer_1_marks line"
+SUBTITLE = ".vega-embed svg .role-title-subtitle text"
+LOAD_TIMEOUT_MS = 180_000
+
+
+def danish_usd(amount: float) -> str:
+    """Whole USD with '.' grouping and U+2212 minus, written out by hand for the test."""
+    whole = round(amount)
+    sign = "\u2212" if whole < 0 else ""
+    return sign + f"{abs(whole):,}".replace(",", ".") + " USD"
+
+
+def raw_differences() -> tuple[float, float]:
+    """Return (experimental, CPS) differences in mean 1978 earnings, from the raw tables."""
+    nsw = nsw_mixtape.load_pandas().data
+    cps = cps_mixtape.load_pandas().data
+    treated = nsw.loc[nsw["treat"] == 1, "re78"]
+    controls = nsw.loc[nsw["treat"] == 0, "re78"]
+    assert (len(treated), len(controls), len(cps)) == (185, 260, 15_992)
+    return treated.mean() - controls.mean(), treated.mean() - cps["re78"].mean()
+
+
+def leaves_machine(url: str) -> bool:
+    """True when a request for ``url`` goes to another host than 127.0.0.1.
+
+    ``data:`` URLs carry their content; ``blob:`` URLs name an object in the page and carry the
+    page's origin (``blob:http://127.0.0.1:port/uuid``), which must be local too.
+    """
+    if url.startswith("data:"):
+        return False
+    if url.startswith("blob:"):
+        url = url.removeprefix("blob:")
+    return urlsplit(url).hostname not in LOCAL_HOSTS
+
+
+def point_x(page: Page) -> float:
+    """Return the x pixel position of the estimate's point in the chart's SVG."""
+    transform = page.locator(POINT).get_attribute("transform") or ""
+    match = re.match(r"translate\(([-\d.]+),", transform)
+    assert match, f"unexpected transform on the estimate's point: {transform!r}"
+    return float(match.group(1))
+
+
+def rule_x(page: Page) -> float:
+    """Return the x pixel position of the benchmark's dashed rule."""
+    transform = page.locator(BENCHMARK_RULE).get_attribute("transform") or ""
+    match = re.match(r"translate\(([-\d.]+),", transform)
+    assert match, f"unexpected transform on the benchmark rule: {transform!r}"
+    return float(match.group(1))
+
+
+def test_app_shows_estimate_and_redraws_for_cps(course_server: Server, page: Page) -> None:
+    experimental, cps = raw_differences()
+    assert round(experimental) == 1794  # the published ≈ +1,794 USD
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda socket: requests.append(socket.url))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {_describe(r)}"))
+
+    started = time.perf_counter()
+    page.goto(
+        course_server.url(app_url("videnskvalitet")),
+        wait_until="domcontentloaded",
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    dom_ready = time.perf_counter() - started
+    page.locator(POINT).wait_for(timeout=LOAD_TIMEOUT_MS)
+    first_chart = time.perf_counter() - started
+
+    # Benchmark selected: the point sits on the benchmark rule, text and tooltip say +1.794 USD.
+    summary = page.get_by_text(t("videnskvalitet.summary").split("{")[0])
+    expect(summary).to_contain_text(f"Estimeret effekt: {danish_usd(experimental)}")
+    expect(page.locator(POINT)).to_have_attribute(
+        "aria-label", re.compile(re.escape(f"Estimat (USD): {danish_usd(experimental)[:-4]}"))
+    )
+    expect(page.locator(SUBTITLE)).to_have_text("Kontrolgruppe: forskel i gennemsnit")
+    assert point_x(page) == pytest.approx(rule_x(page), abs=0.5)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "videnskvalitet-experiment.png", full_page=True)
+
+    # Switch to the CPS comparison group: the estimate drops far below the benchmark.
+    clicked = time.perf_counter()
+    page.get_by_role("button", name=t("videnskvalitet.group_cps")).click()
+    expect(page.locator(SUBTITLE)).to_have_text("CPS: forskel i gennemsnit")
+    redraw = time.perf_counter() - clicked
+    expect(summary).to_contain_text(f"Estimeret effekt: {danish_usd(cps)}")
+    expect(page.locator(POINT)).to_have_attribute(
+        "aria-label", re.compile(re.escape(f"Estimat (USD): {danish_usd(cps)[:-4]}"))
+    )
+    assert point_x(page) < rule_x(page) - 100
+    page.screenshot(path=ARTIFACTS / "videnskvalitet-cps.png", full_page=True)
+
+    (ARTIFACTS / "videnskvalitet-timings.json").write_text(
+        json.dumps(
+            {"dom_ready_s": dom_ready, "first_chart_s": first_chart, "group_change_s": redraw},
+            indent=2,
+        )
+    )
+    print(f"DOM ready {dom_ready:.2f} s, first chart {first_chart:.2f} s, redraw {redraw:.3f} s")
+
+    assert requests, "no request was recorded"
+    outside = [f"request left 127.0.0.1: {url}" for url in requests if leaves_machine(url)]
+    assert not outside + problems, "\n".join(outside + problems)
+
+
+def _describe(request: Request) -> str:
+    return f"{request.url} ({request.failure})"
+
+
+def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(
+    course_server: Server, page: Page
+) -> None:
+    """The served HTML itself: the course template, no CDN, no nbgrader/Notebook extensions."""
+    response = page.request.get(course_server.url(app_url("videnskvalitet")), timeout=120_000)
+    assert response.ok
+    html = response.text()
+    assert "cdn.jsdelivr.net" not in html and "cdnjs.cloudflare.com" not in html
+    config = json.loads(
+        re.search(
+            r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+            html,
+            re.S,
+        ).group(1)
+    )
+    names = {extension["name"] for extension in config["federated_extensions"]}
+    assert "@jupyter-widgets/jupyterlab-manager" in names
+    assert "anywidget" in names
+    assert not names & {"@jupyter/nbgrader", "@jupyter-notebook/lab-extension"}
+    assert config["fullMathjaxUrl"] is None and config["mathjaxConfig"] is None
