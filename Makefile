@@ -7,8 +7,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8888
-# Jupyter refuses to run as root unless told; CI and some servers run as root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: start test lint format build check clean-venv
 
@@ -18,10 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
+# The server command lives in one place (lib/vidensbasering/serve.py), shared with the browser
+# tests and the start-up benchmark: JUPYTER_CONFIG_PATH=etc/jupyter, --allow-root when root.
 start: $(STAMP)
-	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter" $(BIN)/jupyter lab --no-browser \
-		--ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
-		$(ROOT_FLAG) notebooks/00-start.ipynb
+	$(BIN)/python -m vidensbasering.serve --root "$(CURDIR)" --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
