@@ -116,6 +116,27 @@ def lab_arguments(
     return args
 
 
+def command(
+    root: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    token: str | None = None,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """Return the command line that serves the course, as ``make start`` runs it.
+
+    For tests and benchmarks that start the server in a subprocess; the arguments are those of
+    :func:`main` (``extra`` is passed on to JupyterLab).
+    """
+    argv = [sys.executable, "-m", "vidensbasering.serve", "--root", str(root), "--host", host]
+    argv += ["--port", str(port)]
+    if token is not None:
+        argv += ["--token", token]
+    if extra:
+        argv += ["--", *extra]
+    return argv
+
+
 def voila_page_config(page_config: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Voila ``page_config_hook``: keep MathJax off public CDNs.
 

@@ -12,7 +12,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from vidensbasering import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -91,17 +92,8 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     token = secrets.token_hex(16)
     log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "vidensbasering.serve",
-        "--port",
-        str(port),
-        "--token",
-        token,
-        "--",
-        "--ServerApp.port_retries=0",
-    ]
+    # Exactly what `make start` runs; a taken port must fail rather than move elsewhere.
+    command = serve.command(ROOT, port=port, token=token, extra=["--ServerApp.port_retries=0"])
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:

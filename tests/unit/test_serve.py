@@ -102,3 +102,20 @@ def test_server_config_enables_voila_and_formgrader() -> None:
 
 def test_app_url() -> None:
     assert serve.app_url("videnskvalitet") == "/voila/render/notebooks/apps/videnskvalitet.ipynb"
+
+
+def test_command_runs_this_module_with_the_options(tmp_path: Path) -> None:
+    argv = serve.command(tmp_path, port=9001, token="t", extra=["--debug"])
+    assert argv[1:3] == ["-m", "vidensbasering.serve"]
+    assert argv[3:] == [
+        "--root",
+        str(tmp_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "9001",
+        "--token",
+        "t",
+        "--",
+        "--debug",
+    ]
