@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -68,10 +69,16 @@ def server_environment(root: Path, base: Mapping[str, str] | None = None) -> dic
         base: the environment to extend; ``os.environ`` when ``None``.
 
     Returns:
-        A new mapping where ``JUPYTER_CONFIG_PATH`` starts with ``<root>/etc/jupyter`` and
-        ``JUPYTER_PATH`` starts with this package's Jupyter data folder.
+        A new mapping where ``JUPYTER_CONFIG_PATH`` starts with ``<root>/etc/jupyter``,
+        ``JUPYTER_PATH`` starts with this package's Jupyter data folder, and ``PATH`` holds this
+        Python's scripts folder.
     """
     env = dict(os.environ if base is None else base)
+    # make start runs .venv/bin/python without activating the environment: put its scripts
+    # (jupyter, nbgrader, alembic, which nbgrader runs by name) on PATH for the server's children.
+    scripts = sysconfig.get_path("scripts")
+    if scripts not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = _prepend_path(scripts, env.get("PATH"))
     env["JUPYTER_CONFIG_PATH"] = _prepend_path(
         str(root / CONFIG_DIR), env.get("JUPYTER_CONFIG_PATH")
     )

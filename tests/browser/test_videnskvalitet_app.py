@@ -19,7 +19,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, expect
 from vidensbasering.i18n import t
 from vidensbasering.serve import app_url
 
-from .conftest import ARTIFACTS, Server
+from .conftest import ARTIFACTS, ROOT, Server
 
 pytestmark = pytest.mark.browser
 
@@ -162,3 +162,14 @@ def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(
     assert "anywidget" in names
     assert not names & {"@jupyter/nbgrader", "@jupyter-notebook/lab-extension"}
     assert config["fullMathjaxUrl"] is None and config["mathjaxConfig"] is None
+
+
+def test_formgrader_finds_the_course_assignments(course_server: Server, page: Page) -> None:
+    """nbgrader's formgrader, served alongside, reads the course root ``course/``."""
+    source = ROOT / "course" / "source"
+    expected = sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
+    if not expected:
+        pytest.skip("the course has no assignment in course/source yet")
+    response = page.request.get(course_server.url("/formgrader/api/assignments"), timeout=60_000)
+    assert response.ok, response.text()[:2000]
+    assert sorted(assignment["name"] for assignment in response.json()) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,10 @@ def test_server_environment_prepends_project_paths(tmp_path: Path) -> None:
     ]
     assert env["JUPYTER_PATH"] == str(serve.jupyter_data_dir())
     assert env["X"] == "1"
+    # This environment's scripts (jupyter, nbgrader, alembic) come first on PATH.
+    assert env["PATH"].split(os.pathsep)[0] == sysconfig.get_path("scripts")
+    again = serve.server_environment(tmp_path, base=env)
+    assert again["PATH"] == env["PATH"]
 
 
 def test_check_root_explains_a_wrong_folder(tmp_path: Path) -> None:
