@@ -78,7 +78,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     """Stop the server like Ctrl-C does (it then shuts its kernels down); kill if it hangs."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGINT if os.name == "posix" else signal.CTRL_BREAK_EVENT)
+    if os.name == "posix":
+        process.send_signal(signal.SIGINT)
+    else:
+        process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
