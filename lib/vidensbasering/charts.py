@@ -30,9 +30,7 @@ PALETTE: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
 )
 
-#: A CSS font-family list. Names with digits or spaces must be quoted: an invalid list makes
-#: canvas renderers (vl-convert's PNG export, Vega's text measuring) ignore the font.
-FONT = '"Source Sans 3", "Helvetica Neue", Arial, sans-serif'
+FONT = "Source Sans 3, Helvetica Neue, Arial, sans-serif"
 
 
 @cache
