@@ -127,9 +127,8 @@ def generate(seed: int = SEED, *, return_items: bool = False) -> pd.DataFrame:
                 rows.append(
                     {**base, "instrument": "GAS", "goal": f"M{g}", "weight": int(w), "score": lev}
                 )
-    frame = pd.DataFrame(rows, columns=[
-        "person_id", "group", "occasion", "date", "instrument", "goal", "weight", "score",
-    ])  # fmt: skip
+    columns = ["person_id", "group", "occasion", "date", "instrument", "goal", "weight", "score"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame["weight"] = frame["weight"].astype("Int64")
     frame["score"] = frame["score"].astype("int64")
     frame = frame.sort_values(["person_id", "occasion", "instrument", "goal"], na_position="first")
