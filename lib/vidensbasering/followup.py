@@ -100,8 +100,9 @@ def change_first_to_latest(df: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataF
     Returns:
         DataFrame with one row per instrument × person (sorted), columns ``instrument``,
         ``person_id``, ``*by``, ``n_occasions`` (int), ``first_occasion``, ``latest_occasion``,
-        ``first_score``, ``latest_score`` (floats, scale units) and ``change`` (latest − first;
-        NaN for a person measured once, who is kept so attrition is visible).
+        ``first_date`` and ``latest_date`` (when ``df`` has ``date``), ``first_score``,
+        ``latest_score`` (floats, scale units) and ``change`` (latest − first; NaN for a person
+        measured once, who is kept so attrition is visible).
 
     Raises:
         ValueError: missing columns, or a person measured twice at one occasion on an instrument.
@@ -111,22 +112,24 @@ def change_first_to_latest(df: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataF
     keys = ["instrument", "person_id", *by]
     if data.duplicated(["instrument", "person_id", "occasion"]).any():
         raise ValueError("a person has two scores on the same instrument at the same occasion")
-    grouped = data.groupby(keys, sort=True, observed=True)["occasion"]
+    grouped = data.groupby(keys, sort=True, observed=True, dropna=False)["occasion"]
     first_idx = grouped.idxmin()
     last_idx = grouped.idxmax()
     n = grouped.size()
     occ = data["occasion"]
     score = data["score"].astype(float)
-    out = pd.DataFrame(
-        {
-            "n_occasions": n.to_numpy(dtype="int64"),
-            "first_occasion": occ.loc[first_idx.to_numpy()].to_numpy(),
-            "latest_occasion": occ.loc[last_idx.to_numpy()].to_numpy(),
-            "first_score": score.loc[first_idx.to_numpy()].to_numpy(),
-            "latest_score": score.loc[last_idx.to_numpy()].to_numpy(),
-        },
-        index=n.index,
-    )
+    first_at, last_at = first_idx.to_numpy(), last_idx.to_numpy()
+    columns = {
+        "n_occasions": n.to_numpy(dtype="int64"),
+        "first_occasion": occ.loc[first_at].to_numpy(),
+        "latest_occasion": occ.loc[last_at].to_numpy(),
+    }
+    if "date" in data.columns:
+        columns["first_date"] = data["date"].loc[first_at].to_numpy()
+        columns["latest_date"] = data["date"].loc[last_at].to_numpy()
+    columns["first_score"] = score.loc[first_at].to_numpy()
+    columns["latest_score"] = score.loc[last_at].to_numpy()
+    out = pd.DataFrame(columns, index=n.index)
     measured_again = out["n_occasions"] > 1
     out["change"] = np.where(measured_again, out["latest_score"] - out["first_score"], np.nan)
     return out.reset_index()
@@ -259,7 +262,7 @@ def gas_over_time(df: pd.DataFrame, rho: float = 0.30, by: Sequence[str] = ()) -
     keys = ["person_id", *by, "occasion"]
     weight = "weight" if "weight" in goals.columns else None
     t = gas_tscore_table(goals, by=keys, weight=weight, rho=rho)
-    n = goals.groupby(keys, sort=True).size().rename("n_goals")
+    n = goals.groupby(keys, sort=True, dropna=False).size().rename("n_goals")
     return pd.concat([n, t], axis=1).reset_index()
 
 
@@ -292,7 +295,7 @@ def summary_by_occasion(
     keys = list(by)
     _require(df, [value, *keys])
     data = df[df["instrument"] != GAS_INSTRUMENT] if "instrument" in keys else df
-    g = data.groupby(keys, sort=True, observed=True)[value]
+    g = data.groupby(keys, sort=True, observed=True, dropna=False)[value]
     out = g.agg(["count", "mean", "std"]).rename(columns={"count": "n", "std": "sd"})
     n = out["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):

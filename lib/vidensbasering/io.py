@@ -74,7 +74,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 _MAX_ECHO = 40
 _CPR_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?!\d)")
 _CPR_ANY = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)|^\d{9}$")
-_NUMBER_RE = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
+_NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _INT_RE = re.compile(r"^\d+$")
 _DMY_RE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -400,8 +400,10 @@ def find_cpr_like(cells: pd.Series) -> pd.Series:
 
 
 def _parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = cells.str.replace(" ", "", regex=False).str.replace("−", "-", regex=False)
-    ok = text.str.fullmatch(_NUMBER_RE.pattern.replace("−", ""), na=False)
+    # Spaces are dropped and the typographic minus (U+2212, which Word and Excel may insert)
+    # becomes an ASCII one; then the number must have one optional decimal comma or point.
+    text = cells.str.replace(" ", "", regex=False).str.replace("\u2212", "-", regex=False)
+    ok = text.str.fullmatch(_NUMBER_RE, na=False)
     values = pd.to_numeric(text.where(ok).str.replace(",", ".", regex=False), errors="coerce")
     return values.astype(float), ok
 
@@ -561,8 +563,8 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
         subset = out.loc[mask, key]
         dup = subset.duplicated(keep="first")
         if dup.any():
-            first_row = subset.reset_index().groupby(key, sort=False)["row"].transform("first")
-            first_row.index = subset.index
+            rows = pd.Series(subset.index, index=subset.index)
+            first_row = rows.groupby([subset[k] for k in key], sort=False).transform("first")
             for row in dup[dup].index:
                 problems.append(
                     Problem(int(row), None, t("opfoelgning.duplicate", other=int(first_row[row])))

@@ -197,7 +197,7 @@ def gas_tscore_table(
     parts = pd.DataFrame({"xw": x * w, "w": w, "w2": w * w})
     for k in keys:
         parts[k] = goals[k].to_numpy()
-    sums = parts.groupby(keys, sort=True)[["xw", "w", "w2"]].sum()
+    sums = parts.groupby(keys, sort=True, dropna=False)[["xw", "w", "w2"]].sum()
     denom = np.sqrt((1.0 - rho) * sums["w2"] + rho * sums["w"] ** 2)
     return (50.0 + 10.0 * sums["xw"] / denom).rename("gas_t")
 

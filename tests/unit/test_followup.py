@@ -152,3 +152,18 @@ def test_example_follow_up_pipeline_runs_end_to_end():
     assert cl["category"].notna().sum() == (cl["n_occasions"] > 1).sum()
     gas = f.gas_over_time(example)
     assert gas["gas_t"].between(20, 80).all()
+
+
+def test_persons_without_a_group_are_kept_not_dropped(small):
+    small.loc[small["person_id"] == "C", "group"] = None
+    ch = f.change_first_to_latest(small, by=["group"])
+    assert sorted(ch["person_id"]) == ["A", "B", "C"]
+    s = f.summary_by_occasion(small, by=["instrument", "group", "occasion"])
+    assert s["n"].sum() == (small["instrument"] == "WEMWBS").sum()
+
+
+def test_change_reports_first_and_latest_dates_when_given(small):
+    small["date"] = pd.Timestamp("2025-01-01") + pd.to_timedelta(small["occasion"] * 90, unit="D")
+    ch = f.change_first_to_latest(small).set_index("person_id")
+    assert ch.loc["B", "first_date"] == pd.Timestamp("2025-04-01")
+    assert ch.loc["B", "latest_date"] == pd.Timestamp("2025-09-28")

@@ -220,3 +220,23 @@ def test_gas_weights_blank_means_one_and_bad_weight_is_reported():
     assert [(p.row, p.column) for p in caught.value.problems] == [(4, "weight")]
     ok = vio.load_user_file(text.replace("-1;0", "1;0").encode())
     np.testing.assert_array_equal(ok["weight"].to_numpy()[:3], [1.0, 2.5, 1.0])
+
+
+def test_signed_numbers_and_typographic_minus():
+    text = "person_id;occasion;instrument;goal;score\nB1;2;GAS;M1;+1\nB1;2;GAS;M2;\u22122\n"
+    frame = vio.load_user_file(text.encode("utf-8"))
+    assert frame["score"].tolist() == [1.0, -2.0]
+
+
+def test_validate_accepts_a_frame_built_in_code():
+    frame = pd.DataFrame(
+        {
+            "person_id": ["A", "A"],
+            "occasion": ["1", "1"],
+            "instrument": ["X", "X"],
+            "score": ["1", "2"],
+        }
+    )
+    with pytest.raises(vio.FileProblemsError) as caught:
+        vio.validate(frame)  # a plain RangeIndex: the duplicate still names the other row
+    assert caught.value.problems == [vio.Problem(1, None, t("opfoelgning.duplicate", other=0))]
