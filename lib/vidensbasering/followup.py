@@ -34,7 +34,7 @@ from vidensbasering.measures import (
     CHANGE_CATEGORIES,
     ChangeCriteria,
     Direction,
-    classify_change,
+    change_category_codes,
     cutoffs,
     gas_tscore_table,
     standard_error_of_difference,
@@ -108,31 +108,59 @@ def change_first_to_latest(df: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataF
         ValueError: missing columns, or a person measured twice at one occasion on an instrument.
     """
     _require(df, ["person_id", "occasion", "instrument", "score", *by])
-    data = df[df["instrument"] != GAS_INSTRUMENT]
-    keys = ["instrument", "person_id", *by]
-    if data.duplicated(["instrument", "person_id", "occasion"]).any():
+    not_gas = (df["instrument"] != GAS_INSTRUMENT).to_numpy()
+    data = df if not_gas.all() else df[not_gas]
+    # One integer code per instrument × person (in sorted order), then one sort by
+    # (code, occasion): cheaper than a multi-key string groupby plus a separate duplicate check.
+    codes = _codes(data, ["instrument", "person_id"])
+    occ = data["occasion"].to_numpy(dtype="int64")
+    if len(occ):
+        low = int(occ.min())
+        combined = codes * (int(occ.max()) - low + 1) + (occ - low)
+    else:
+        combined = codes
+    order = np.argsort(combined)  # keys are unique once checked, so stability is not needed
+    ordered = combined[order]
+    if np.any(ordered[1:] == ordered[:-1]):
         raise ValueError("a person has two scores on the same instrument at the same occasion")
-    grouped = data.groupby(keys, sort=True, observed=True, dropna=False)["occasion"]
-    first_idx = grouped.idxmin()
-    last_idx = grouped.idxmax()
-    n = grouped.size()
-    occ = data["occasion"]
-    score = data["score"].astype(float)
-    first_at, last_at = first_idx.to_numpy(), last_idx.to_numpy()
-    columns = {
-        "n_occasions": n.to_numpy(dtype="int64"),
-        "first_occasion": occ.loc[first_at].to_numpy(),
-        "latest_occasion": occ.loc[last_at].to_numpy(),
-    }
+    group_of = codes[order]
+    starts = np.flatnonzero(np.r_[True, group_of[1:] != group_of[:-1]]) if len(order) else order
+    ends = np.r_[starts[1:], len(order)] - 1
+    first_at, last_at = order[starts], order[ends]
+
+    def pick(column: str, rows: np.ndarray) -> pd.Series:
+        return data[column].iloc[rows].reset_index(drop=True)  # keeps the column's dtype
+
+    columns: dict[str, object] = {"instrument": pick("instrument", first_at)}
+    columns["person_id"] = pick("person_id", first_at)
+    for column in by:
+        values = _codes(data, [column])
+        per_row = values[order]
+        if np.any(per_row != np.repeat(per_row[starts], ends - starts + 1)):
+            raise ValueError(f"column {column!r} must be constant per person and instrument")
+        columns[column] = pick(column, first_at)
+    columns["n_occasions"] = (ends - starts + 1).astype("int64")
+    columns["first_occasion"] = occ[first_at]
+    columns["latest_occasion"] = occ[last_at]
     if "date" in data.columns:
-        columns["first_date"] = data["date"].loc[first_at].to_numpy()
-        columns["latest_date"] = data["date"].loc[last_at].to_numpy()
-    columns["first_score"] = score.loc[first_at].to_numpy()
-    columns["latest_score"] = score.loc[last_at].to_numpy()
-    out = pd.DataFrame(columns, index=n.index)
+        columns["first_date"] = pick("date", first_at)
+        columns["latest_date"] = pick("date", last_at)
+    score = data["score"].to_numpy(dtype=float)
+    columns["first_score"] = score[first_at]
+    columns["latest_score"] = score[last_at]
+    out = pd.DataFrame(columns)
     measured_again = out["n_occasions"] > 1
     out["change"] = np.where(measured_again, out["latest_score"] - out["first_score"], np.nan)
-    return out.reset_index()
+    return out
+
+
+def _codes(data: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Integer code per row whose order is the sorted order of the ``keys`` (NaN last)."""
+    codes = np.zeros(len(data), dtype=np.int64)
+    for key in keys:
+        code, uniques = pd.factorize(data[key], sort=True, use_na_sentinel=False)
+        codes = codes * max(len(uniques), 1) + code
+    return codes
 
 
 def criteria_from_baseline(
@@ -198,22 +226,23 @@ def classify_changes(
     """
     out = changes.copy()
     rc = np.full(len(out), np.nan)
-    category = np.full(len(out), None, dtype=object)
+    codes = np.full(len(out), -1, dtype=np.int8)
     instrument = out["instrument"].to_numpy()
+    pre_all = out["first_score"].to_numpy(dtype=float)
+    post_all = np.where(
+        out["n_occasions"].to_numpy() > 1, out["latest_score"].to_numpy(dtype=float), np.nan
+    )
     for name, crit in criteria.items():
         mask = instrument == name
         if not mask.any():
             continue
-        pre = out["first_score"].to_numpy()[mask]
-        post = np.where(
-            out["n_occasions"].to_numpy()[mask] > 1, out["latest_score"].to_numpy()[mask], np.nan
-        )
+        pre, post = pre_all[mask], post_all[mask]
         rc[mask] = (post - pre) / crit.s_diff
-        category[mask] = classify_change(
+        codes[mask] = change_category_codes(
             pre, post, s_diff=crit.s_diff, cutoff=crit.cutoff, direction=crit.direction, z=z
         )
     out["rc"] = rc
-    out["category"] = pd.Categorical(category, categories=CHANGE_CATEGORIES, ordered=True)
+    out["category"] = pd.Categorical.from_codes(codes, categories=CHANGE_CATEGORIES, ordered=True)
     return out
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "SDQ_SCALES",
     "ChangeCriteria",
     "Cutoffs",
+    "change_category_codes",
     "classify_change",
     "cronbach_alpha",
     "cutoffs",
@@ -392,6 +393,29 @@ def classify_change(
 
     Source: Jacobson & Truax (1991), categories as defined there.
     """
+    codes = change_category_codes(pre, post, s_diff=s_diff, cutoff=cutoff, direction=direction, z=z)
+    labels = np.array([*CHANGE_CATEGORIES, None], dtype=object)
+    if codes.ndim == 0:
+        return labels[int(codes)]  # code -1 picks the trailing None
+    return labels[codes]
+
+
+def change_category_codes(
+    pre: float | Sequence[float] | np.ndarray,
+    post: float | Sequence[float] | np.ndarray,
+    *,
+    s_diff: float,
+    cutoff: float | None,
+    direction: Direction,
+    z: float = 1.96,
+) -> np.ndarray:
+    """Like :func:`classify_change`, but as integer codes for fast tables.
+
+    Returns:
+        int8 array (0-D for scalars): the index into :data:`CHANGE_CATEGORIES` (0 recovered,
+        1 improved, 2 unchanged, 3 deteriorated), or -1 where pre or post is NaN; suitable for
+        ``pandas.Categorical.from_codes``. Arguments, errors and source as :func:`classify_change`.
+    """
     sign = _sign(direction)
     if not (np.isfinite(z) and z > 0):
         raise ValueError(f"z must be positive and finite, got {z!r}")
@@ -404,12 +428,9 @@ def classify_change(
         crossed = np.zeros(rc.shape, dtype=bool)
     else:
         crossed = (sign * (pre_a - cutoff) <= 0) & (sign * (post_a - cutoff) > 0)
-    out = np.select(
-        [np.isnan(rc), better & crossed, better, worse],
-        [None, "recovered", "improved", "deteriorated"],
-        default="unchanged",
-    ).astype(object)
-    return out.item() if out.ndim == 0 else out
+    return np.select(
+        [np.isnan(rc), better & crossed, better, worse], [-1, 0, 1, 3], default=2
+    ).astype(np.int8)
 
 
 @dataclass(frozen=True)

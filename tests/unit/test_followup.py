@@ -167,3 +167,10 @@ def test_change_reports_first_and_latest_dates_when_given(small):
     ch = f.change_first_to_latest(small).set_index("person_id")
     assert ch.loc["B", "first_date"] == pd.Timestamp("2025-04-01")
     assert ch.loc["B", "latest_date"] == pd.Timestamp("2025-09-28")
+
+
+def test_group_must_be_constant_per_person(small):
+    small.loc[1, "group"] = "Syd"  # person A moves team between occasions
+    with pytest.raises(ValueError, match="constant per person"):
+        f.change_first_to_latest(small, by=["group"])
+    assert len(f.change_first_to_latest(small)) == 3  # without the group key it is fine

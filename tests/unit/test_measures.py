@@ -298,3 +298,12 @@ def test_cronbach_alpha_by_hand():
     assert m.cronbach_alpha([[1, 2], [2, 3], [3, 4]]) == pytest.approx(1.0)
     with pytest.raises(ValueError):
         m.cronbach_alpha([[1, 2]])
+
+
+def test_category_codes_match_the_labels():
+    pre, post = [40, 40, 40, 60, np.nan], [52, 44, 41, 40, 50]
+    kw = {"s_diff": 2.0, "cutoff": 50, "direction": "higher_is_better"}
+    codes = m.change_category_codes(pre, post, **kw)
+    assert codes.tolist() == [0, 1, 2, 3, -1]
+    labels = m.classify_change(pre, post, **kw)
+    assert labels.tolist() == ["recovered", "improved", "unchanged", "deteriorated", None]
