@@ -16,9 +16,10 @@ weight        GAS only: goal weight (> 0); missing column = weight 1
 group         optional grouping (team, department, cohort) for group summaries
 ============  ===========================================================================
 
-Everything is vectorised with pandas ``groupby``; a million rows take well under a second (see
-``benchmarks/followup.py``). Every function keeps persons that cannot be scored (e.g. one
-occasion only) and marks them with NaN/``None`` instead of dropping them, so attrition shows.
+Everything is vectorised (pandas ``groupby``, or one integer key per person and a single sort);
+a million rows take well under a second (see ``benchmarks/followup.py``). Every function keeps
+persons that cannot be scored (e.g. one occasion only) and marks them with NaN/``None`` instead
+of dropping them, so attrition shows.
 Input is assumed to be valid; user files go through :mod:`vidensbasering.io` first.
 """
 

@@ -240,3 +240,9 @@ def test_validate_accepts_a_frame_built_in_code():
     with pytest.raises(vio.FileProblemsError) as caught:
         vio.validate(frame)  # a plain RangeIndex: the duplicate still names the other row
     assert caught.value.problems == [vio.Problem(1, None, t("opfoelgning.duplicate", other=0))]
+
+
+def test_tab_separated_utf16_as_saved_by_excel_unicode_text():
+    text = "person_id\toccasion\tinstrument\tscore\r\nB1\t1\tWEMWBS\t40\r\n"
+    frame = vio.load_user_file(text.encode("utf-16"))  # BOM + UTF-16-LE
+    assert frame["score"].tolist() == [40.0]
