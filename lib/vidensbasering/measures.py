@@ -529,8 +529,8 @@ def sdq_scores(items: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> 
     """
     if isinstance(items, pd.DataFrame):
         index = items.index
-        cols = {int(c): c for c in items.columns} if len(items.columns) == 25 else {}
-        if set(cols) == set(range(1, 26)):
+        cols = {int(c): c for c in items.columns if str(c).strip().isdigit()}
+        if len(items.columns) == 25 and set(cols) == set(range(1, 26)):
             arr = items[[cols[i] for i in range(1, 26)]].to_numpy(dtype=float)
         else:
             arr = items.to_numpy(dtype=float)

@@ -174,3 +174,17 @@ def test_group_must_be_constant_per_person(small):
     with pytest.raises(ValueError, match="constant per person"):
         f.change_first_to_latest(small, by=["group"])
     assert len(f.change_first_to_latest(small)) == 3  # without the group key it is fine
+
+
+def test_domain_modules_import_no_widget_or_notebook_machinery():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, vidensbasering.measures, vidensbasering.followup, vidensbasering.io, "
+        "vidensbasering.examples; "
+        "bad = [m for m in ('ipywidgets', 'nbgrader', 'IPython', 'voila', 'altair') "
+        "if m in sys.modules]; print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -307,3 +307,8 @@ def test_category_codes_match_the_labels():
     assert codes.tolist() == [0, 1, 2, 3, -1]
     labels = m.classify_change(pre, post, **kw)
     assert labels.tolist() == ["recovered", "improved", "unchanged", "deteriorated", None]
+
+
+def test_sdq_other_column_names_are_taken_in_order():
+    items = pd.DataFrame([[0] * 25], columns=[f"item{i}" for i in range(1, 26)])
+    assert m.sdq_scores(items).loc[0, "total_difficulties"] == 10
