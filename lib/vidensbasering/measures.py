@@ -1,9 +1,9 @@
 """Outcome measures: GAS, reliable and clinically significant change, SDQ and WEMWBS.
 
 Every function checks its input and raises :class:`ValueError` (with an English message naming the
-offending value) for out-of-range or malformed input. Nothing is clipped, rounded or dropped
-silently. Danish texts for users live in the ``opfoelgning`` section of the UI catalog; this module
-only does the maths.
+offending value) for out-of-range or malformed input. Nothing is clipped or dropped silently;
+the only rounding is the SDQ's own prorating rule. Danish texts for users live in the
+``opfoelgning`` section of the UI catalog; this module only does the maths.
 
 Sources of formulas and cut-offs (see also the course's domain facts, section 4):
 
