@@ -241,7 +241,8 @@ def _xlsx_rows(data: bytes, sheet: str | None) -> list[tuple[int, list[str]]]:
 
 
 def _to_frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
-    rows = [(n, [c.strip() for c in r]) for n, r in rows if any(c.strip() for c in r)]
+    stripped = ((n, [c.strip() for c in r]) for n, r in rows)
+    rows = [(n, r) for n, r in stripped if any(r)]
     if not rows:
         raise FileProblemsError([Problem(None, None, t("opfoelgning.file_empty"))])
     header_row, header = rows[0]
@@ -483,8 +484,10 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
         cells = clean(field)
         report((cells == "") & ~cpr[field], field, lambda v: t("opfoelgning.empty"))
         out[field] = cells
+    # Known instruments in their canonical spelling; mapping the few distinct names is cheap.
     canonical = {name.lower(): name for name in INSTRUMENT_RANGES}
-    out["instrument"] = out["instrument"].map(lambda s: canonical.get(s.lower(), s))
+    names = out["instrument"].unique()
+    out["instrument"] = out["instrument"].map({n: canonical.get(n.lower(), n) for n in names})
     is_gas = out["instrument"] == "GAS"
 
     # score
@@ -497,8 +500,9 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
         "score",
         lambda v: t("opfoelgning.not_a_number", value=_echo(v)),
     )
-    low = out["instrument"].map(lambda s: INSTRUMENT_RANGES.get(s, (-np.inf, np.inf))[0])
-    high = out["instrument"].map(lambda s: INSTRUMENT_RANGES.get(s, (-np.inf, np.inf))[1])
+    ranges = {n: INSTRUMENT_RANGES.get(n, (-np.inf, np.inf)) for n in out["instrument"].unique()}
+    low = out["instrument"].map({n: r[0] for n, r in ranges.items()}).astype(float)
+    high = out["instrument"].map({n: r[1] for n, r in ranges.items()}).astype(float)
     outside = ok & ~is_gas & ((values < low) | (values > high))
     for row in outside[outside].index:
         inst = out.at[row, "instrument"]
