@@ -1,5 +1,6 @@
 """Layered layout: columns follow the chain; barycentric ordering reduces crossings."""
 
+import itertools
 import random
 
 import pytest
@@ -114,12 +115,13 @@ def test_columns_follow_the_chain_and_boxes_do_not_overlap():
     for c, ids in enumerate(geo.columns):
         assert {kinds[i] for i in ids} <= {CHAIN[c]}
         boxes = [geo.boxes[i] for i in ids]
-        for upper, lower in zip(boxes, boxes[1:], strict=False):
+        for upper, lower in itertools.pairwise(boxes):
             assert lower.y == pytest.approx(upper.y + upper.height + ROW_GAP)
         for box in boxes:
             assert box.column == c
             assert box.x == pytest.approx(geo.column_x[c])
-            assert 0 <= box.y and box.y + box.height <= geo.height
+            assert box.y >= 0
+            assert box.y + box.height <= geo.height
     assert sorted(i for ids in geo.columns for i in ids) == sorted(kinds)
     assert geo.column_x[1] - geo.column_x[0] == BOX_WIDTH + COLUMN_GAP
     # One crossing is the minimum here: the home treatment has both resources that also feed
