@@ -46,6 +46,9 @@ KIND_COLOURS: dict[ElementKind, str] = {
 PROBLEM_COLOUR = charts.PALETTE[5]
 ARROW_COLOUR = "#4d4d4d"
 TEXT_COLOUR = "#1a1a1a"
+INDICATOR_COLOUR = "#3a3a3a"
+#: Share of the kind's colour in a box's fill (the rest is white).
+BOX_TINT = 0.18
 
 
 def _ends(a: Box, b: Box) -> list[tuple[float, float]]:
@@ -107,73 +110,59 @@ def diagram(
     }
     line_height = FONT_SIZE * 1.25
 
-    box_rows = []
+    # Few layers keep Altair fast (its cost grows with layers and channels, not with rows), so
+    # colours, widths and font sizes travel as data with ``scale=None``.
+    box_rows, left_text, centre_text = [], [], []
     for box in geo.boxes.values():
         element = elements[box.id]
+        colour = KIND_COLOURS[element.kind]
         box_rows.append(
             {
-                "id": box.id,
-                "kind": element.kind.label,
                 "x": box.x,
                 "x2": box.x + box.width,
                 "y": box.y,
                 "y2": box.y + box.height,
-                "tx": box.x + PADDING,
-                "ty": box.y + PADDING,
-                "text": "\n".join(box.lines),
-                "iy": box.y + PADDING * 1.5 + len(box.lines) * line_height,
-                "indicators": "\n".join(box.indicator_lines),
+                "fill": _tint(colour, BOX_TINT),
+                "stroke": PROBLEM_COLOUR if box.id in flagged else colour,
+                "stroke_width": 3.0 if box.id in flagged else 1.5,
+                "kind": element.kind.label,
                 "full_text": element.text,
-                "flagged": box.id in flagged,
             }
         )
-    boxes = pd.DataFrame(
-        box_rows,
-        columns=[
-            "id",
-            "kind",
-            "x",
-            "x2",
-            "y",
-            "y2",
-            "tx",
-            "ty",
-            "text",
-            "iy",
-            "indicators",
-            "full_text",
-            "flagged",
-        ],
-    )
+        left_text.append(
+            _text(box.x + PADDING, box.y + PADDING, "\n".join(box.lines), FONT_SIZE, TEXT_COLOUR)
+        )
+        if box.indicator_lines:
+            left_text.append(
+                _text(
+                    box.x + PADDING,
+                    box.y + PADDING * 1.5 + len(box.lines) * line_height,
+                    "\n".join(box.indicator_lines),
+                    INDICATOR_FONT_SIZE,
+                    INDICATOR_COLOUR,
+                )
+            )
+    for x, kind in zip(geo.column_x, CHAIN, strict=True):
+        centre_text.append(
+            _text(x + BOX_WIDTH / 2, HEADER_HEIGHT / 2, kind.column_title, 13.0, TEXT_COLOUR)
+        )
 
     point_rows, head_rows, label_rows, notes = [], [], [], []
     for n, link in enumerate(toc.links, start=1):
         a, b = geo.boxes[link.source], geo.boxes[link.target]
         points = _ends(a, b)
-        backward = b.column < a.column
-        has_assumption = bool(link.assumption.strip())
+        colour = PROBLEM_COLOUR if b.column < a.column else ARROW_COLOUR
+        dashed = not link.assumption.strip()
         for order, (x, y) in enumerate(points):
             point_rows.append(
-                {
-                    "link": n,
-                    "order": order,
-                    "x": x,
-                    "y": y,
-                    "backward": backward,
-                    "dashed": not has_assumption,
-                }
+                {"link": n, "order": order, "x": x, "y": y, "colour": colour, "dashed": dashed}
             )
-        head_rows.append(
-            {
-                "x": points[-1][0],
-                "y": points[-1][1],
-                "angle": _angle(points[-2], points[-1]),
-                "backward": backward,
-            }
-        )
+        angle = _angle(points[-2], points[-1])
+        head_rows.append({"x": points[-1][0], "y": points[-1][1], "angle": angle, "colour": colour})
         mx, my = _label_point(points)
         assumption = link.assumption.strip() or t("forandringsteori.diagram_missing_assumption")
-        label_rows.append({"n": str(n), "x": mx, "y": my, "assumption": assumption})
+        label_rows.append({"x": mx, "y": my, "assumption": assumption})
+        centre_text.append(_text(mx, my, str(n), 9.5, TEXT_COLOUR))
         notes.append(
             t(
                 "forandringsteori.diagram_assumption_line",
@@ -183,65 +172,46 @@ def diagram(
                 assumption=assumption,
             )
         )
-    links = pd.DataFrame(point_rows, columns=["link", "order", "x", "y", "backward", "dashed"])
-    heads = pd.DataFrame(head_rows, columns=["x", "y", "angle", "backward"])
-    labels = pd.DataFrame(label_rows, columns=["n", "x", "y", "assumption"])
 
     height = geo.height
-    note_rows = []
     if show_assumptions and notes:
         y = height + PADDING
-        note_rows.append(
-            {"x": PADDING, "y": y, "text": t("forandringsteori.diagram_assumptions"), "bold": True}
-        )
+        title = t("forandringsteori.diagram_assumptions")
+        left_text.append(_text(PADDING, y, title, FONT_SIZE, TEXT_COLOUR))
         y += FONT_SIZE * 1.6
         for note in notes:
             for line in wrap(note, geo.width - 2 * PADDING, INDICATOR_FONT_SIZE):
-                note_rows.append({"x": PADDING, "y": y, "text": line, "bold": False})
+                left_text.append(_text(PADDING, y, line, INDICATOR_FONT_SIZE, TEXT_COLOUR))
                 y += INDICATOR_FONT_SIZE * 1.3
         height = y + PADDING
-    note_frame = pd.DataFrame(note_rows, columns=["x", "y", "text", "bold"])
 
-    headers = pd.DataFrame(
-        {
-            "x": [x + BOX_WIDTH / 2 for x in geo.column_x],
-            "y": [HEADER_HEIGHT / 2] * len(CHAIN),
-            "title": [kind.column_title for kind in CHAIN],
-        }
-    )
+    boxes = pd.DataFrame(box_rows, columns=[*_BOX_COLUMNS])
+    links = pd.DataFrame(point_rows, columns=["link", "order", "x", "y", "colour", "dashed"])
+    heads = pd.DataFrame(head_rows, columns=["x", "y", "angle", "colour"])
+    labels = pd.DataFrame(label_rows, columns=["x", "y", "assumption"])
+    texts_left = pd.DataFrame(left_text, columns=[*_TEXT_COLUMNS])
+    texts_centre = pd.DataFrame(centre_text, columns=[*_TEXT_COLUMNS])
 
     x_scale = alt.Scale(domain=[0, geo.width], nice=False, zero=False)
     y_scale = alt.Scale(domain=[0, height], nice=False, zero=False, reverse=True)
+    x = alt.X("x:Q", scale=x_scale, axis=None)
+    y = alt.Y("y:Q", scale=y_scale, axis=None)
 
-    def xq(field: str) -> alt.X:
-        return alt.X(f"{field}:Q", scale=x_scale, axis=None)
+    def raw(field: str) -> dict:
+        return {"field": field, "type": "nominal", "scale": None}
 
-    def yq(field: str) -> alt.Y:
-        return alt.Y(f"{field}:Q", scale=y_scale, axis=None)
+    def raw_q(field: str) -> dict:
+        return {"field": field, "type": "quantitative", "scale": None}
 
-    kind_colour = alt.Color(
-        "kind:N",
-        scale=alt.Scale(domain=[k.label for k in CHAIN], range=[KIND_COLOURS[k] for k in CHAIN]),
-        legend=None,
-    )
-    problem = alt.Scale(domain=[False, True], range=[ARROW_COLOUR, PROBLEM_COLOUR])
-    tooltip_box = [
-        alt.Tooltip("kind:N", title=t("forandringsteori.diagram_tooltip_kind")),
-        alt.Tooltip("full_text:N", title=t("forandringsteori.diagram_tooltip_text")),
-    ]
-
-    layers: list[alt.Chart] = [
-        alt.Chart(headers)
-        .mark_text(fontSize=13, fontWeight="bold", color=TEXT_COLOUR)
-        .encode(x=xq("x"), y=yq("y"), text="title:N"),
+    layers = [
         alt.Chart(links)
         .mark_line(strokeWidth=1.4)
         .encode(
-            x=xq("x"),
-            y=yq("y"),
+            x=x,
+            y=y,
             detail="link:N",
             order="order:Q",
-            color=alt.Color("backward:N", scale=problem, legend=None),
+            stroke=raw("colour"),
             strokeDash=alt.StrokeDash(
                 "dashed:N",
                 scale=alt.Scale(domain=[False, True], range=[[1, 0], [5, 3]]),
@@ -249,77 +219,38 @@ def diagram(
             ),
         ),
         alt.Chart(boxes)
-        .mark_rect(cornerRadius=4, color="white", opacity=1)
-        .encode(x=xq("x"), x2="x2:Q", y=yq("y"), y2="y2:Q"),
-        alt.Chart(boxes)
-        .mark_rect(cornerRadius=4, fillOpacity=0.16, strokeWidth=1.5)
+        .mark_rect(cornerRadius=4)
         .encode(
-            x=xq("x"),
+            x=x,
             x2="x2:Q",
-            y=yq("y"),
+            y=y,
             y2="y2:Q",
-            fill=kind_colour,
-            stroke=kind_colour,
-            tooltip=tooltip_box,
+            fill=raw("fill"),
+            stroke=raw("stroke"),
+            strokeWidth=raw_q("stroke_width"),
+            tooltip=[
+                alt.Tooltip("kind:N", title=t("forandringsteori.diagram_tooltip_kind")),
+                alt.Tooltip("full_text:N", title=t("forandringsteori.diagram_tooltip_text")),
+            ],
         ),
-        alt.Chart(boxes)
-        .transform_filter("datum.flagged")
-        .mark_rect(cornerRadius=4, fillOpacity=0, stroke=PROBLEM_COLOUR, strokeWidth=3)
-        .encode(x=xq("x"), x2="x2:Q", y=yq("y"), y2="y2:Q"),
-        alt.Chart(boxes)
-        .mark_text(
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            fontSize=FONT_SIZE,
-            lineHeight=FONT_SIZE * 1.25,
-            color=TEXT_COLOUR,
-        )
-        .encode(x=xq("tx"), y=yq("ty"), text="text:N", tooltip=tooltip_box),
-        alt.Chart(boxes)
-        .mark_text(
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            fontSize=INDICATOR_FONT_SIZE,
-            lineHeight=INDICATOR_FONT_SIZE * 1.25,
-            fontStyle="italic",
-            color=TEXT_COLOUR,
-        )
-        .encode(x=xq("tx"), y=yq("iy"), text="indicators:N"),
         alt.Chart(heads)
         .mark_point(shape="triangle", filled=True, size=45, opacity=1)
-        .encode(
-            x=xq("x"),
-            y=yq("y"),
-            angle=alt.Angle("angle:Q", scale=None),
-            color=alt.Color("backward:N", scale=problem, legend=None),
-        ),
+        .encode(x=x, y=y, angle=alt.Angle("angle:Q", scale=None), color=raw("colour")),
         alt.Chart(labels)
         .mark_circle(size=190, color="white", stroke=ARROW_COLOUR, strokeWidth=1, opacity=1)
         .encode(
-            x=xq("x"),
-            y=yq("y"),
+            x=x,
+            y=y,
             tooltip=[
                 alt.Tooltip("assumption:N", title=t("forandringsteori.diagram_tooltip_assumption"))
             ],
         ),
-        alt.Chart(labels)
-        .mark_text(fontSize=9.5, color=TEXT_COLOUR)
-        .encode(x=xq("x"), y=yq("y"), text="n:N"),
-        *(
-            alt.Chart(note_frame)
-            .transform_filter("datum.bold" if bold else "!datum.bold")
-            .mark_text(
-                align="left",
-                baseline="top",
-                fontSize=INDICATOR_FONT_SIZE,
-                fontWeight="bold" if bold else "normal",
-                color=TEXT_COLOUR,
-            )
-            .encode(x=xq("x"), y=yq("y"), text="text:N")
-            for bold in (True, False)
-        ),
+        alt.Chart(texts_left)
+        .mark_text(align="left", baseline="top", lineBreak="\n")
+        .encode(x=x, y=y, text="text:N", size=raw_q("size"), color=raw("colour")),
+        alt.Chart(texts_centre)
+        .mark_text(align="center", baseline="middle", fontWeight="bold")
+        .encode(x=x, y=y, text="text:N", size=raw_q("size"), color=raw("colour")),
     ]
     chart = alt.layer(*layers).properties(
         width=geo.width,
@@ -327,3 +258,17 @@ def diagram(
         title=toc.title.strip() or t("forandringsteori.diagram_untitled"),
     )
     return charts.style(chart).configure_view(stroke=None)
+
+
+_BOX_COLUMNS = ("x", "x2", "y", "y2", "fill", "stroke", "stroke_width", "kind", "full_text")
+_TEXT_COLUMNS = ("x", "y", "text", "size", "colour")
+
+
+def _text(x: float, y: float, text: str, size: float, colour: str) -> dict[str, object]:
+    return {"x": x, "y": y, "text": text, "size": size, "colour": colour}
+
+
+def _tint(colour: str, share: float) -> str:
+    """``colour`` (``#rrggbb``) mixed with white: ``share`` of the colour, the rest white."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in rgb)
