@@ -14,7 +14,12 @@ from vidensbasering.theory_of_change import (
     validate,
 )
 from vidensbasering.theory_of_change.diagram import PROBLEM_COLOUR
-from vidensbasering.theory_of_change.export import escape_markdown
+from vidensbasering.theory_of_change.export import (
+    assumptions_table,
+    escape_markdown,
+    findings_table,
+    indicators_table,
+)
 
 
 def tiny() -> TheoryOfChange:
@@ -144,3 +149,27 @@ def test_user_text_cannot_change_markdown_structure():
     toc = tiny()
     toc.element("r").text = "## Ikke en overskrift"
     assert "\n- \\#\\# Ikke en overskrift\n" in to_markdown(toc)
+
+
+def test_tables_with_danish_headings():
+    toc = tiny()
+    assumptions = assumptions_table(toc)
+    assert list(assumptions.columns) == ["Fra", "Til", "Antagelse"]
+    assert assumptions.loc[1].tolist() == [
+        "To frivillige",
+        "Café to gange om ugen",
+        "De frivillige kommer stabilt",
+    ]
+    assert assumptions.loc[2, "Antagelse"] == ""  # numbered as in the diagram
+    indicators = indicators_table(toc)
+    assert indicators.columns[:3].tolist() == ["Element", "Type", "Hvad måles"]
+    assert indicators.iloc[0].tolist() == [
+        "Flere afleverede opgaver", "kortsigtet resultat", "Andel afleverede opgaver",
+        "", "Hvert kvartal", "", "",
+    ]  # fmt: skip
+    toc.add_element("activity", "Løs aktivitet", id="a2")
+    findings = findings_table(toc, validate(toc))
+    assert list(findings.columns) == ["Alvor", "Elementer", "Hvad skal rettes"]
+    assert findings.iloc[0, :2].tolist() == ["Fejl", "Løs aktivitet"]
+    assert len(findings) == len(validate(toc))
+    assert findings_table(toc, []).empty

@@ -23,7 +23,14 @@ This package imports no widgets or notebook machinery.
 
 from vidensbasering.theory_of_change.diagram import diagram
 from vidensbasering.theory_of_change.examples import list_examples, load_example
-from vidensbasering.theory_of_change.export import to_markdown, to_png, to_svg
+from vidensbasering.theory_of_change.export import (
+    assumptions_table,
+    findings_table,
+    indicators_table,
+    to_markdown,
+    to_png,
+    to_svg,
+)
 from vidensbasering.theory_of_change.layout import Layout, layout
 from vidensbasering.theory_of_change.model import (
     CHAIN,
@@ -48,9 +55,12 @@ __all__ = [
     "Severity",
     "TheoryOfChange",
     "TheoryOfChangeFileError",
+    "assumptions_table",
     "danish_errors",
     "diagram",
     "errors",
+    "findings_table",
+    "indicators_table",
     "layout",
     "list_examples",
     "load_example",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import pandas as pd
+
 from vidensbasering import charts
 from vidensbasering.i18n import t
 from vidensbasering.theory_of_change.diagram import diagram
@@ -101,3 +103,52 @@ def to_svg(toc: TheoryOfChange, findings: Sequence[Finding] = ()) -> str:
 def to_png(toc: TheoryOfChange, findings: Sequence[Finding] = (), scale: float = 2.0) -> bytes:
     """The diagram as PNG bytes; ``scale`` multiplies the pixel size (2 suits print and slides)."""
     return charts.to_png(diagram(toc, findings), scale=scale)
+
+
+# -- tables for notebooks and apps ----------------------------------------------------------------
+
+
+def findings_table(toc: TheoryOfChange, findings: Sequence[Finding]) -> pd.DataFrame:
+    """Findings as a table with Danish headings: severity, elements (their texts), message.
+
+    Returns:
+        ``pd.DataFrame`` with one row per finding and string columns *Alvor*, *Elementer*,
+        *Hvad skal rettes*; empty (with those columns) when there are no findings.
+    """
+    texts = {e.id: " ".join(e.text.split()) or e.id for e in toc.elements}
+    rows = [
+        (f.severity.label, "; ".join(texts.get(i, i) for i in f.elements), f.message)
+        for f in findings
+    ]
+    columns = [t(f"forandringsteori.col_{c}") for c in ("severity", "elements", "message")]
+    return pd.DataFrame(rows, columns=columns, dtype="string")
+
+
+def assumptions_table(toc: TheoryOfChange) -> pd.DataFrame:
+    """The arrows and their assumptions: columns *Fra*, *Til*, *Antagelse*, numbered from 1.
+
+    Returns:
+        ``pd.DataFrame`` of strings, index 1..n in link order (the numbers of the diagram).
+    """
+    texts = {e.id: " ".join(e.text.split()) or e.id for e in toc.elements}
+    rows = [(texts[x.source], texts[x.target], x.assumption.strip()) for x in toc.links]
+    columns = [t(f"forandringsteori.col_{c}") for c in ("from", "to", "assumption")]
+    frame = pd.DataFrame(rows, columns=columns, dtype="string")
+    frame.index = pd.RangeIndex(1, len(rows) + 1)
+    return frame
+
+
+def indicators_table(toc: TheoryOfChange) -> pd.DataFrame:
+    """Every indicator with its element: *Element*, *Type*, *Hvad måles*, … , *Datakilde*.
+
+    Returns:
+        ``pd.DataFrame`` of strings, one row per indicator, in element order.
+    """
+    fields = ("what", "how", "when", "who", "data_source")
+    rows = [
+        (element.text, element.kind.label, *(getattr(indicator, f) for f in fields))
+        for element in toc.elements
+        for indicator in element.indicators
+    ]
+    columns = [t(f"forandringsteori.col_{c}") for c in ("element", "kind", *fields)]
+    return pd.DataFrame(rows, columns=columns, dtype="string")
