@@ -172,6 +172,13 @@ def test_foreign_or_broken_files():
     assert "skal være 1" in message
     with pytest.raises(TheoryOfChangeFileError, match="for stor"):
         TheoryOfChange.from_json(b" " * (MAX_FILE_BYTES + 1))
+    (message,) = _load_error({"name": "budget", "rows": [1, 2]})
+    assert message.startswith("Filen ligner ikke en forandringsteori: ingen af dens felter kendes.")
+    assert '"elements"' in message
+    (message,) = _load_error({"elements": [{"id": "a", "kind": "activity", "text": "x" * 5001}]})
+    assert message == (
+        'Element nr. 1 › feltet "text" (tekst) er for lang (højst 5000 tegn). Forkort teksten.'
+    )
     with pytest.raises(TheoryOfChangeFileError, match="ikke gyldig YAML"):
         TheoryOfChange.from_yaml("title: [")
 

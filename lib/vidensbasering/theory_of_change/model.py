@@ -144,7 +144,7 @@ class TheoryOfChange(_Strict):
 
     @model_validator(mode="after")
     def _check_structure(self) -> TheoryOfChange:
-        _check_structure(self.elements, self.links)
+        check_structure(self.elements, self.links)
         return self
 
     # -- look-ups -------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ class TheoryOfChange(_Strict):
         try:
             return cls.model_validate_json(data)
         except ValidationError as exc:
-            raise TheoryOfChangeFileError(danish_errors(exc)) from exc
+            raise TheoryOfChangeFileError(_file_errors(exc)) from exc
 
     @classmethod
     def from_yaml(cls, data: str | bytes) -> TheoryOfChange:
@@ -263,7 +263,7 @@ class TheoryOfChange(_Strict):
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            raise TheoryOfChangeFileError(danish_errors(exc)) from exc
+            raise TheoryOfChangeFileError(_file_errors(exc)) from exc
 
 
 class TheoryOfChangeFileError(ValueError):
@@ -278,6 +278,15 @@ class TheoryOfChangeFileError(ValueError):
         super().__init__("\n".join(self.messages))
 
 
+def _file_errors(exc: ValidationError) -> list[str]:
+    """Danish messages for a file; one message when nothing in it belongs to a theory of change."""
+    errors = exc.errors(include_url=False)
+    if errors and all(e["type"] == "extra_forbidden" and len(e["loc"]) == 1 for e in errors):
+        fields = ", ".join(f'"{name}"' for name in TheoryOfChange.model_fields)
+        return [t("forandringsteori.err_foreign_file", fields=fields)]
+    return danish_errors(exc)
+
+
 def _check_size(data: str | bytes) -> None:
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > MAX_FILE_BYTES:
@@ -287,15 +296,20 @@ def _check_size(data: str | bytes) -> None:
 
 
 def _check_structure_plain(elements: list[Element], links: list[Link]) -> None:
-    """As :func:`_check_structure` but raising a plain ``ValueError`` (for the builder methods)."""
+    """As :func:`check_structure` but raising a plain ``ValueError`` (for the builder methods)."""
     try:
-        _check_structure(elements, links)
+        check_structure(elements, links)
     except PydanticCustomError as exc:
         raise ValueError(exc.message()) from None
 
 
-def _check_structure(elements: list[Element], links: list[Link]) -> None:
-    """Raise ``PydanticCustomError`` (Danish) on duplicate ids, dangling or duplicate links."""
+def check_structure(elements: list[Element], links: list[Link]) -> None:
+    """Check that ids are unique and every link joins two existing elements, at most once.
+
+    Raises:
+        pydantic_core.PydanticCustomError: (a ``ValueError``) with a Danish message naming the id
+            or link; inside a pydantic validator it becomes part of a ``ValidationError``.
+    """
     seen: set[str] = set()
     for element in elements:
         if element.id in seen:

@@ -5,8 +5,9 @@ ressourcer → aktiviteter → leverancer → resultater → langsigtede virknin
 described critical assumptions, and whose outcomes are followed up (so they need indicators).
 
 Severity:
-    ``error``: the chain itself is broken (a loop, an arrow backwards, an activity that leads to no
-    outcome, an outcome nothing leads to, a box without text).
+    ``error``: the chain itself is broken (ids or links that do not fit together, a loop, an
+    arrow backwards, an activity that leads to no outcome, an outcome nothing leads to, a box
+    without text).
     ``warning``: the description is incomplete (no indicator, no assumption, empty frame fields,
     duplicate texts, half-filled indicators, indicators on resources or activities).
 
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import networkx as nx
+from pydantic_core import PydanticCustomError
 
 from vidensbasering.i18n import t
-from vidensbasering.theory_of_change.model import ElementKind, TheoryOfChange
+from vidensbasering.theory_of_change.model import ElementKind, TheoryOfChange, check_structure
 
 
 class Severity(StrEnum):
@@ -41,6 +43,7 @@ class Severity(StrEnum):
 
 #: Every rule, its severity, in the order findings are reported (errors first).
 RULES: dict[str, Severity] = {
+    "structure": Severity.ERROR,
     "cycle": Severity.ERROR,
     "backward_link": Severity.ERROR,
     "empty_text": Severity.ERROR,
@@ -123,8 +126,15 @@ def validate(toc: TheoryOfChange) -> list[Finding]:
 
     Returns:
         Findings, errors before warnings, then by rule order in :data:`RULES`, then by element
-        order. An empty list means nothing to fix.
+        order. An empty list means nothing to fix. If the lists were changed in place so that ids
+        repeat or a link points at a missing element, the only finding is one ``structure`` error
+        saying which (the other rules need a sound graph).
     """
+    try:
+        # The model checks this on construction, but lists can be changed in place afterwards.
+        check_structure(toc.elements, toc.links)
+    except PydanticCustomError as exc:
+        return [Finding("structure", exc.message())]
     graph = to_graph(toc)
     texts = {e.id: e.text for e in toc.elements}
     kinds = {e.id: e.kind for e in toc.elements}
