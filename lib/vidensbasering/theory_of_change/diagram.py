@@ -111,7 +111,8 @@ def diagram(
     line_height = FONT_SIZE * 1.25
 
     # Few layers keep Altair fast (its cost grows with layers and channels, not with rows), so
-    # colours, widths and font sizes travel as data with ``scale=None``.
+    # colours, widths and font sizes travel as data with ``scale=None``. Channels are given as
+    # channel objects: a plain dict makes Altair search its whole schema (slow).
     box_rows, left_text, centre_text = [], [], []
     for box in geo.boxes.values():
         element = elements[box.id]
@@ -197,12 +198,6 @@ def diagram(
     x = alt.X("x:Q", scale=x_scale, axis=None)
     y = alt.Y("y:Q", scale=y_scale, axis=None)
 
-    def raw(field: str) -> dict:
-        return {"field": field, "type": "nominal", "scale": None}
-
-    def raw_q(field: str) -> dict:
-        return {"field": field, "type": "quantitative", "scale": None}
-
     layers = [
         alt.Chart(links)
         .mark_line(strokeWidth=1.4)
@@ -211,7 +206,7 @@ def diagram(
             y=y,
             detail="link:N",
             order="order:Q",
-            stroke=raw("colour"),
+            stroke=alt.Stroke("colour:N", scale=None),
             strokeDash=alt.StrokeDash(
                 "dashed:N",
                 scale=alt.Scale(domain=[False, True], range=[[1, 0], [5, 3]]),
@@ -225,9 +220,9 @@ def diagram(
             x2="x2:Q",
             y=y,
             y2="y2:Q",
-            fill=raw("fill"),
-            stroke=raw("stroke"),
-            strokeWidth=raw_q("stroke_width"),
+            fill=alt.Fill("fill:N", scale=None),
+            stroke=alt.Stroke("stroke:N", scale=None),
+            strokeWidth=alt.StrokeWidth("stroke_width:Q", scale=None),
             tooltip=[
                 alt.Tooltip("kind:N", title=t("forandringsteori.diagram_tooltip_kind")),
                 alt.Tooltip("full_text:N", title=t("forandringsteori.diagram_tooltip_text")),
@@ -235,7 +230,12 @@ def diagram(
         ),
         alt.Chart(heads)
         .mark_point(shape="triangle", filled=True, size=45, opacity=1)
-        .encode(x=x, y=y, angle=alt.Angle("angle:Q", scale=None), color=raw("colour")),
+        .encode(
+            x=x,
+            y=y,
+            angle=alt.Angle("angle:Q", scale=None),
+            color=alt.Color("colour:N", scale=None),
+        ),
         alt.Chart(labels)
         .mark_circle(size=190, color="white", stroke=ARROW_COLOUR, strokeWidth=1, opacity=1)
         .encode(
@@ -247,10 +247,22 @@ def diagram(
         ),
         alt.Chart(texts_left)
         .mark_text(align="left", baseline="top", lineBreak="\n")
-        .encode(x=x, y=y, text="text:N", size=raw_q("size"), color=raw("colour")),
+        .encode(
+            x=x,
+            y=y,
+            text="text:N",
+            size=alt.Size("size:Q", scale=None),
+            color=alt.Color("colour:N", scale=None),
+        ),
         alt.Chart(texts_centre)
         .mark_text(align="center", baseline="middle", fontWeight="bold")
-        .encode(x=x, y=y, text="text:N", size=raw_q("size"), color=raw("colour")),
+        .encode(
+            x=x,
+            y=y,
+            text="text:N",
+            size=alt.Size("size:Q", scale=None),
+            color=alt.Color("colour:N", scale=None),
+        ),
     ]
     chart = alt.layer(*layers).properties(
         width=geo.width,
