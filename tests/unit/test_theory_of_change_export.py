@@ -13,7 +13,7 @@ from vidensbasering.theory_of_change import (
     to_svg,
     validate,
 )
-from vidensbasering.theory_of_change.diagram import PROBLEM_COLOUR
+from vidensbasering.theory_of_change.diagram import LABEL_CLEARANCE, PROBLEM_COLOUR, _label_point
 from vidensbasering.theory_of_change.export import (
     assumptions_table,
     escape_markdown,
@@ -173,3 +173,12 @@ def test_tables_with_danish_headings():
     assert findings.iloc[0, :2].tolist() == ["Fejl", "Løs aktivitet"]
     assert len(findings) == len(validate(toc))
     assert findings_table(toc, []).empty
+
+
+def test_arrow_number_moves_off_a_number_already_there():
+    # Arrow from x=0 to x=140 (two column gaps of 70 px); its number goes in the first gap.
+    points = [(0.0, 0.0), (140.0, 0.0)]
+    assert _label_point(points, []) == (35.0, 0.0)  # middle of the first gap
+    # Middle taken: a quarter of the gap (17.5 px) is 17.5 px away, more than the clearance.
+    assert _label_point(points, [(35.0, 0.0)]) == (17.5, 0.0)
+    assert LABEL_CLEARANCE <= 17.5

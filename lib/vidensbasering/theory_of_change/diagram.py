@@ -65,14 +65,30 @@ def _ends(a: Box, b: Box) -> list[tuple[float, float]]:
     ]
 
 
-def _label_point(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Where an arrow's number goes: in the first gap after its source (clear of other boxes)."""
+#: Smallest distance (px) between the centres of two arrow numbers before one is moved.
+LABEL_CLEARANCE = 15.0
+
+
+def _label_point(
+    points: list[tuple[float, float]], taken: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """Where an arrow's number goes: in the first gap after its source (clear of other boxes).
+
+    Tries the middle of the gap, then points nearer its ends, and takes the first one at least
+    :data:`LABEL_CLEARANCE` from every number already placed (``taken``); else the middle.
+    """
     if len(points) == 3:
         return points[1]
     (x0, y0), (x1, y1) = points
-    step = COLUMN_GAP / 2 if x1 > x0 else -COLUMN_GAP / 2
-    share = min(1.0, abs(step / (x1 - x0))) if x1 != x0 else 0.5
-    return x0 + (x1 - x0) * share, y0 + (y1 - y0) * share
+    candidates = []
+    for part in (0.5, 0.25, 0.75, 0.12, 0.88):
+        step = COLUMN_GAP * part if x1 > x0 else -COLUMN_GAP * part
+        share = min(1.0, abs(step / (x1 - x0))) if x1 != x0 else part
+        candidates.append((x0 + (x1 - x0) * share, y0 + (y1 - y0) * share))
+    for x, y in candidates:
+        if all(math.hypot(x - tx, y - ty) >= LABEL_CLEARANCE for tx, ty in taken):
+            return x, y
+    return candidates[0]
 
 
 def _angle(p: tuple[float, float], q: tuple[float, float]) -> float:
@@ -160,7 +176,7 @@ def diagram(
             )
         angle = _angle(points[-2], points[-1])
         head_rows.append({"x": points[-1][0], "y": points[-1][1], "angle": angle, "colour": colour})
-        mx, my = _label_point(points)
+        mx, my = _label_point(points, [(r["x"], r["y"]) for r in label_rows])
         assumption = link.assumption.strip() or t("forandringsteori.diagram_missing_assumption")
         label_rows.append({"x": mx, "y": my, "assumption": assumption})
         centre_text.append(_text(mx, my, str(n), 9.5, TEXT_COLOUR))
