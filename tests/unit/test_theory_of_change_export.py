@@ -73,6 +73,13 @@ def test_diagram_spec_size_and_title():
     assert diagram(untitled).to_dict()["title"] == "Forandringsteori uden titel"
 
 
+def test_empty_theory_still_draws_the_five_columns():
+    svg = to_svg(TheoryOfChange())
+    for heading in ("Ressourcer", "Aktiviteter", "Leverancer", "Langsigtede virkninger"):
+        assert f">{heading}<" in svg
+    assert ">Forandringsteori uden titel<" in svg
+
+
 def test_png_export():
     png = to_png(tiny(), scale=1)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -196,3 +196,12 @@ def test_domain_package_imports_no_widget_or_notebook_machinery():
             else:
                 continue
             assert not {n.split(".")[0] for n in names} & forbidden, path
+
+
+def test_yaml_keeps_texts_that_look_like_other_types():
+    # YAML would read an unquoted yes, 1.0, null or "a: b" as a boolean, number, null or mapping.
+    toc = TheoryOfChange(title="yes", context="1.0", problem_statement="null", target_group="a: b")
+    toc.add_element("activity", "- punkt", id="a")
+    back = TheoryOfChange.from_yaml(toc.to_yaml())
+    assert back == toc
+    assert back.title == "yes" and back.context == "1.0"
