@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.apps.api import NbGraderAPI
@@ -61,8 +62,12 @@ class DropInterpreterVersion(NbGraderPreprocessor):
         return nb, resources
 
 
-def _stable_output_config() -> Config:
-    solution_steps = list(GenerateSolution.class_traits()["preprocessors"].default_value)
+def _stable_output_config(course_config: Config) -> Config:
+    """Settings added to the course's own for the build: appended, never replacing its steps."""
+    if "preprocessors" in course_config.GenerateSolution:
+        solution_steps = list(course_config.GenerateSolution.preprocessors)
+    else:
+        solution_steps = list(GenerateSolution.class_traits()["preprocessors"].default())
     config = Config()
     config.Execute.record_timing = False
     config.GenerateSolution.preprocessors = [*solution_steps, DropInterpreterVersion]
@@ -115,7 +120,7 @@ def assignments(course_dir: Path) -> list[str]:
 
 
 def load_course_config(course_root: Path) -> Config:
-    """Load ``course_root/nbgrader_config.py`` as nbgrader would (``get_config`` and ``__file__``)."""
+    """Load ``course_root/nbgrader_config.py`` as nbgrader does (``get_config``, ``__file__``)."""
     return PyFileConfigLoader(CONFIG_FILE, path=str(course_root)).load_config()
 
 
@@ -138,12 +143,17 @@ def course_copy(course_dir: Path) -> Iterator[Path]:
         yield root
 
 
-def open_api(course_root: Path, extra: Config | None = None) -> NbGraderAPI:
-    """Return nbgrader's API for the course at ``course_root`` with its config (plus ``extra``)."""
+def open_api(course_root: Path, stable_output: bool = False) -> NbGraderAPI:
+    """Return nbgrader's API for the course at ``course_root``, configured by its config file.
+
+    Args:
+        course_root: folder holding ``nbgrader_config.py`` and ``source/``.
+        stable_output: add the build's settings for byte-stable solutions (see module docs).
+    """
     config = load_course_config(course_root)
     config.CourseDirectory.root = str(course_root)
-    if extra is not None:
-        config.merge(extra)
+    if stable_output:
+        config.merge(_stable_output_config(config))
     return NbGraderAPI(config=config)
 
 
@@ -156,13 +166,33 @@ def _checked(result: dict, step: str) -> None:
 def generate_solution(api: NbGraderAPI, assignment_id: str) -> None:
     """Run nbgrader's ``generate_solution`` converter, as ``NbGraderAPI`` runs the other steps.
 
+    nbgrader executes the solution with errors allowed, so a solution that fails its own tests
+    would still be written; this function reads the result and refuses it.
+
     Raises:
-        NbgraderError: nbgrader reported a failure (e.g. a solution cell raised).
+        NbgraderError: nbgrader reported a failure, or a cell of the executed solution raised
+            (e.g. a test, hidden or visible, fails on the instructor's own solution).
     """
     with temp_attrs(api.coursedir, assignment_id=assignment_id):
         converter = GenerateSolution(coursedir=api.coursedir, parent=api)
         converter.force = True
         _checked(capture_log(converter), f"generate_solution {assignment_id}")
+    solution_dir = Path(
+        api.coursedir.format_path(api.coursedir.solution_directory, ".", assignment_id)
+    )
+    failures = [
+        f"{notebook.name}, cell {cell.get('id', index)}: {output.get('ename')}: "
+        f"{output.get('evalue')}"
+        for notebook in sorted(solution_dir.glob("*.ipynb"))
+        for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells)
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    if failures:
+        raise NbgraderError(
+            f"The solution of {assignment_id!r} fails when executed (fix course/source):\n"
+            + "\n".join(failures)
+        )
 
 
 def _copy_files(src: Path, dest: Path) -> None:
@@ -189,7 +219,7 @@ def generate(course_dir: Path, out_dir: Path) -> list[Path]:
         FileNotFoundError: the course has no ``source/`` folder.
     """
     with course_copy(course_dir) as root:
-        api = open_api(root, _stable_output_config())
+        api = open_api(root, stable_output=True)
         for assignment_id in assignments(root):
             _checked(
                 api.generate_assignment(assignment_id, force=True, create=True),
@@ -197,7 +227,9 @@ def generate(course_dir: Path, out_dir: Path) -> list[Path]:
             )
             generate_solution(api, assignment_id)
             _copy_files(
-                Path(api.coursedir.format_path(api.coursedir.release_directory, ".", assignment_id)),
+                Path(
+                    api.coursedir.format_path(api.coursedir.release_directory, ".", assignment_id)
+                ),
                 out_dir / "exercises" / assignment_id,
             )
             _copy_files(
