@@ -143,15 +143,22 @@ def course_copy(course_dir: Path) -> Iterator[Path]:
         yield root
 
 
-def open_api(course_root: Path, stable_output: bool = False) -> NbGraderAPI:
+def open_api(
+    course_root: Path, *, stable_output: bool = False, private_gradebook: bool = False
+) -> NbGraderAPI:
     """Return nbgrader's API for the course at ``course_root``, configured by its config file.
 
     Args:
         course_root: folder holding ``nbgrader_config.py`` and ``source/``.
         stable_output: add the build's settings for byte-stable solutions (see module docs).
+        private_gradebook: use a new SQLite gradebook inside ``course_root`` whatever
+            ``db_url`` the config (or ``VIDENSBASERING_DB_URL``) names, so that work on a
+            temporary copy never touches the real gradebook.
     """
     config = load_course_config(course_root)
     config.CourseDirectory.root = str(course_root)
+    if private_gradebook:
+        config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     if stable_output:
         config.merge(_stable_output_config(config))
     return NbGraderAPI(config=config)
@@ -219,7 +226,7 @@ def generate(course_dir: Path, out_dir: Path) -> list[Path]:
         FileNotFoundError: the course has no ``source/`` folder.
     """
     with course_copy(course_dir) as root:
-        api = open_api(root, stable_output=True)
+        api = open_api(root, stable_output=True, private_gradebook=True)
         for assignment_id in assignments(root):
             _checked(
                 api.generate_assignment(assignment_id, force=True, create=True),

@@ -27,12 +27,12 @@ class HideHiddenTests(ClearHiddenTests):
     nbgrader's (``ClearHiddenTests.begin_test_delimeter``/``end_test_delimeter``), so a course that
     changes them changes them here too.
 
-    In a grade cell that had a hidden region, the traceback of every ``error`` output becomes one
-    Danish line (catalog key ``grading.hidden_test_failed``) naming the error and its message,
-    e.g. ``AssertionError: Tjek fortegnet`` (the message is the instructor's, so write it to be
-    read). The whole traceback goes, not only the hidden lines: IPython quotes the lines around
-    the failing one, so even a failing visible test in such a cell would show hidden code. Cells
-    without a hidden region are left exactly as they are.
+    In a grade cell that had a hidden region, the traceback of every ``error`` output becomes two
+    lines: a Danish notice (catalog key ``grading.hidden_test_failed``) and the error with its
+    message, e.g. ``AssertionError: Tjek fortegnet.`` (the message is the instructor's, so write it
+    to be read and without the expected value). The whole traceback goes, not only the hidden
+    lines: IPython quotes the lines around the failing one, so even a failing visible test in such
+    a cell would show hidden code. Cells without a hidden region are left exactly as they are.
     """
 
     def preprocess_cell(
@@ -56,5 +56,5 @@ class HideHiddenTests(ClearHiddenTests):
                     error = output.get("ename", "Error")
                     if output.get("evalue"):
                         error = f"{error}: {output['evalue']}"
-                    output["traceback"] = [t("grading.hidden_test_failed", error=error)]
+                    output["traceback"] = [t("grading.hidden_test_failed"), error]
         return cell, resources
