@@ -94,15 +94,21 @@ class Difference:
 
 
 def find_project_root(start: Path | None = None) -> Path:
-    """Return the project folder: the first of ``start`` (default: cwd) and its parents that holds
-    ``course/nbgrader_config.py``, else the checkout this package is installed from (editable).
+    """Return the project folder: the first of ``start`` and its parents that holds
+    ``course/nbgrader_config.py``.
+
+    Without ``start`` the search begins in the current directory and, failing that, falls back
+    to the checkout this package is installed from (an editable install); with ``start`` there is
+    no fallback, so a wrong path is reported instead of silently replaced.
 
     Raises:
         FileNotFoundError: no such folder was found.
     """
     here = (start or Path.cwd()).resolve()
-    package_checkout = Path(__file__).resolve().parents[3]
-    for candidate in (here, *here.parents, package_checkout):
+    candidates = [here, *here.parents]
+    if start is None:
+        candidates.append(Path(__file__).resolve().parents[3])
+    for candidate in candidates:
         if (candidate / "course" / CONFIG_FILE).is_file():
             return candidate
     raise FileNotFoundError(
