@@ -262,7 +262,7 @@ def hedges_g(
 
 def _treatment_indicator(df: pd.DataFrame, treatment: str) -> pd.Series:
     column = df[treatment]
-    values = set(pd.unique(column.dropna()))
+    values = set(column.dropna().unique().tolist())
     if not values <= {0, 1}:
         shown = ", ".join(map(repr, sorted(values - {0, 1}, key=repr)[:5]))
         raise ValueError(
