@@ -68,7 +68,12 @@ def test_check_reports_changed_missing_and_extra_files(tmp_path: Path) -> None:
     assert not (root / "solutions" / ASSIGNMENT / "gammel.csv").exists()
 
 
-def test_build_refuses_a_solution_that_fails_its_hidden_tests(tmp_path: Path) -> None:
+def test_build_refuses_a_solution_that_fails_its_hidden_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An instructor's real gradebook must never be touched by a build: point the course at one
+    # that cannot be opened; the build must still get as far as executing the solution.
+    monkeypatch.setenv("VIDENSBASERING_DB_URL", f"sqlite:///{tmp_path}/findes-ikke/gradebook.db")
     root = _copy_project(tmp_path)
     source = root / "course" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     notebook = nbformat.read(source, as_version=4)
