@@ -176,6 +176,12 @@ def _checked(result: dict, step: str) -> None:
         raise NbgraderError(f"nbgrader {step} failed:\n{details}")
 
 
+def _cell_name(cell: NotebookNode, index: int) -> str:
+    """nbgrader's grade id of a cell, else its nbformat id, else its position (from 1)."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return str(grade_id or cell.get("id") or index + 1)
+
+
 def generate_solution(api: NbGraderAPI, assignment_id: str) -> None:
     """Run nbgrader's ``generate_solution`` converter, as ``NbGraderAPI`` runs the other steps.
 
@@ -194,7 +200,7 @@ def generate_solution(api: NbGraderAPI, assignment_id: str) -> None:
         api.coursedir.format_path(api.coursedir.solution_directory, ".", assignment_id)
     )
     failures = [
-        f"{notebook.name}, cell {cell.get('id', index)}: {output.get('ename')}: "
+        f"{notebook.name}, cell {_cell_name(cell, index)}: {output.get('ename')}: "
         f"{output.get('evalue')}"
         for notebook in sorted(solution_dir.glob("*.ipynb"))
         for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells)
