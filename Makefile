@@ -29,6 +29,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+build: $(STAMP)
+	$(BIN)/vidensbasering build
+
+check: $(STAMP)
+	$(BIN)/vidensbasering check
+
 test: lint
 	$(BIN)/python -m pytest
 

@@ -30,7 +30,9 @@ PALETTE: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
 )
 
-FONT = "Source Sans 3, Helvetica Neue, Arial, sans-serif"
+# Family names with spaces or digits are quoted: unquoted "Source Sans 3" is invalid CSS, and
+# vl-convert's PNG renderer then drew no text at all.
+FONT = '"Source Sans 3", "Helvetica Neue", Arial, sans-serif'
 
 
 @cache

@@ -28,3 +28,21 @@ def test_style_sets_palette_and_locale():
 
 def test_png_export_is_a_png():
     assert charts.to_png(charts.style(_bar()), scale=1).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_png_export_draws_text():
+    # A fixed-size chart whose only mark is a text: with the text drawn, the PNG differs from the
+    # same chart with an empty text. With an invalid font-family list (unquoted "Source Sans 3")
+    # the renderer drew no text and both PNGs came out byte for byte the same blank image.
+    def text_chart(word: str) -> alt.Chart:
+        frame = pd.DataFrame({"t": [word]})
+        return (
+            alt.Chart(frame)
+            .mark_text(size=20)
+            .encode(text="t:N")
+            .properties(width=80, height=30, autosize="none", padding=0)
+        )
+
+    with_text = charts.to_png(charts.style(text_chart("Æble")), scale=1)
+    without_text = charts.to_png(charts.style(text_chart("")), scale=1)
+    assert with_text != without_text

@@ -136,3 +136,19 @@ def test_validate_accepts_the_real_data():
 def test_validate_names_what_is_wrong(tamper, message):
     with pytest.raises(data.DataFormatError, match=message):
         data.validate(tamper(_good_frame()), "nsw", 445)
+
+
+def test_cps_controls_differ_from_nsw_participants_before_the_programme():
+    # Backs the lesson's description of selection bias (notebooks/01-videnskvalitet.ipynb, §4):
+    # the CPS group is older, far more often married and earned many times more before 1976.
+    nsw = data.load_nsw()
+    treated = nsw[nsw["treat"] == 1]
+    cps = data.load_cps()
+    assert cps["age"].mean() > treated["age"].mean() + 5
+    assert cps["marr"].mean() > 3 * treated["marr"].mean()
+    for year in ("re74", "re75"):
+        assert cps[year].mean() > 5 * treated[year].mean()
+    # ... while randomisation made the NSW controls resemble the participants.
+    controls = nsw[nsw["treat"] == 0]
+    assert abs(controls["age"].mean() - treated["age"].mean()) < 1
+    assert abs(controls["re75"].mean() - treated["re75"].mean()) < 500

@@ -248,3 +248,22 @@ def test_regression_refuses_bad_input(frame, kwargs, message):
     frame = frame.assign(x2=2 * frame["x"], c=1.0)
     with pytest.raises(ValueError, match=message):
         effects.regression_adjusted(frame, outcome="y", treatment="t", **kwargs)
+
+
+def test_regression_adjustment_does_not_recover_the_experiment_from_cps():
+    # Backs the lesson's claims in notebooks/01-videnskvalitet.ipynb, section 5.
+    experiment = effects.estimate(data.comparison_sample("experiment"), "difference")
+    cps = data.comparison_sample("cps")
+    demographics = ("age", "educ", "black", "hisp", "marr", "nodegree")
+    models = [(), demographics, ("re74", "re75"), effects.DEFAULT_COVARIATES]
+    estimates = [effects.regression_adjusted(cps, covariates=m) for m in models]
+    # None of the adjusted CPS estimates reaches the experimental estimate ...
+    assert all(e.estimate < experiment.estimate for e in estimates)
+    # ... and the sign depends on the covariates chosen.
+    assert min(e.estimate for e in estimates) < 0 < max(e.estimate for e in estimates)
+    # The fully adjusted interval holds both zero and the experimental estimate.
+    full = estimates[-1]
+    assert full.ci_low < 0 < experiment.estimate < full.ci_high
+    # In the experiment, adjustment changes the estimate little (randomisation balanced the groups).
+    adjusted = effects.estimate(data.comparison_sample("experiment"), "regression")
+    assert abs(adjusted.estimate - experiment.estimate) < 0.25 * experiment.se

@@ -1,0 +1,66 @@
+"""nbgrader configuration for the course "Vidensbaseret socialt arbejde".
+
+Every nbgrader command, the formgrader and ``vidensbasering build``/``check`` read this file.
+The course root is the folder that holds this file, whatever the current directory is, so a
+temporary copy of the folder is a self-contained course (the tests rely on that).
+
+Settings that can be overridden without editing the file:
+
+- ``VIDENSBASERING_DB_URL``: SQLAlchemy URL of the gradebook, e.g.
+  ``postgresql://grader@localhost/vidensbasering``. Default: SQLite ``gradebook.db`` in the
+  course root (git ignores it).
+- ``VIDENSBASERING_CELL_TIMEOUT``: seconds one cell of a submission may run (default 60).
+"""
+
+import os
+import shutil
+import sysconfig
+from pathlib import Path
+
+from vidensbasering.i18n import t
+
+c = get_config()  # noqa: F821 (injected by traitlets when it loads this file)
+
+COURSE_ROOT = Path(__file__).resolve().parent
+
+# nbgrader runs the `alembic` command by name when it creates a new gradebook. When Jupyter or
+# Python is started from .venv/bin without activating the environment, that folder is not on
+# PATH and creating the gradebook fails with "No such file or directory: 'alembic'".
+_SCRIPTS = sysconfig.get_path("scripts")
+if shutil.which("alembic") is None and Path(_SCRIPTS, "alembic").exists():
+    os.environ["PATH"] = os.pathsep.join([_SCRIPTS, os.environ.get("PATH", "")])
+
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.course_id = "vidensbasering"
+c.CourseDirectory.db_url = os.environ.get(
+    "VIDENSBASERING_DB_URL", f"sqlite:///{COURSE_ROOT / 'gradebook.db'}"
+)
+
+# Per-cell time limit while autograding and while executing solutions; a submission that
+# loops forever is interrupted and the cell is marked as failed, the batch goes on.
+c.ExecutePreprocessor.timeout = int(os.environ.get("VIDENSBASERING_CELL_TIMEOUT", "60"))
+c.ExecutePreprocessor.startup_timeout = 120
+
+# What students see where a solution was removed: Danish, from the UI catalog.
+c.ClearSolutions.code_stub = {"python": t("grading.code_stub")}
+c.ClearSolutions.text_stub = t("grading.text_stub")
+
+# Nothing a student receives reveals hidden tests, so they can be reused next term.
+# Solutions: nbgrader's default steps, then nbgrader's ClearHiddenTests after execution (the
+# solution is still run against the hidden tests; only their code is removed from the result).
+c.GenerateSolution.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+# Feedback: nbgrader keeps hidden tests in the autograded notebook and, by default, in the
+# feedback HTML (nbgrader issue #917). One preprocessor added to nbgrader's own list removes the
+# hidden region from each test cell and the traceback that would quote it.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "vidensbasering.course.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,43 @@
+"""Invented example data shipped with the package (no real persons).
+
+``opfoelgning.csv`` is a housing-support service's follow-up data (120 citizens, WEMWBS at four
+occasions, GAS goals), made by :mod:`vidensbasering.examples.make_followup_data`, which documents
+the model and how it was checked against published norms. ``opfoelgning_ordbog.csv`` is its data
+dictionary in Danish.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["followup_data_dictionary", "load_followup_example"]
+
+
+def load_followup_example() -> pd.DataFrame:
+    """Load the invented follow-up example as a typed tidy table.
+
+    Returns:
+        DataFrame with columns ``person_id`` (str), ``group`` (str), ``occasion`` (int64),
+        ``date`` (datetime64), ``instrument`` (str: ``"WEMWBS"`` or ``"GAS"``), ``goal`` (str,
+        missing for WEMWBS), ``weight`` (Int64, missing for WEMWBS) and ``score`` (float:
+        WEMWBS total 14-70 or GAS level −2…+2). 1,460 rows.
+    """
+    path = resources.files(__package__).joinpath("opfoelgning.csv")
+    with path.open("r", encoding="utf-8") as handle:
+        frame = pd.read_csv(
+            handle,
+            dtype={"person_id": str, "group": str, "instrument": str, "goal": str},
+            parse_dates=["date"],
+        )
+    frame["weight"] = frame["weight"].astype("Int64")
+    frame["score"] = frame["score"].astype(float)
+    return frame
+
+
+def followup_data_dictionary() -> pd.DataFrame:
+    """The Danish data dictionary of :func:`load_followup_example` (one row per column)."""
+    path = resources.files(__package__).joinpath("opfoelgning_ordbog.csv")
+    with path.open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str)

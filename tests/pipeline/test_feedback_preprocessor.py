@@ -1,0 +1,60 @@
+"""HideHiddenTests on a hand-made graded notebook (no kernel, no gradebook)."""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from vidensbasering.course.feedback import HideHiddenTests
+
+
+def _grade_cell(source: str, outputs: list[dict]) -> dict:
+    cell = new_code_cell(source, outputs=outputs)
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "test_1",
+        "locked": True,
+        "points": 1,
+        "schema_version": 3,
+        "solution": False,
+    }
+    return cell
+
+
+ERROR = {
+    "output_type": "error",
+    "ename": "AssertionError",
+    "evalue": "Tjek fortegnet.",
+    "traceback": ["Cell In[3], line 4", "----> 4 assert abs(svar - facit_hemmelig) < 1e-3"],
+}
+
+
+def test_hidden_region_and_its_traceback_are_removed() -> None:
+    source = (
+        "assert isinstance(svar, float)\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "facit_hemmelig = 42.0\n"
+        "assert abs(svar - facit_hemmelig) < 1e-3, 'Tjek fortegnet.'\n"
+        "### END HIDDEN TESTS"
+    )
+    visible_only = _grade_cell("assert isinstance(svar, float)", [dict(ERROR)])
+    notebook = new_notebook(cells=[_grade_cell(source, [dict(ERROR)]), visible_only])
+
+    result, _ = HideHiddenTests().preprocess(notebook, {})
+
+    hidden, visible = result.cells
+    assert hidden.source == "assert isinstance(svar, float)"
+    assert hidden.outputs[0]["traceback"] == [
+        "En skjult test fejlede. Testkoden vises ikke i feedback; læs opgaveteksten og de "
+        "synlige tests igen.",
+        "AssertionError: Tjek fortegnet.",
+    ]
+    assert hidden.outputs[0]["ename"] == "AssertionError"
+    # A cell without a hidden region keeps its full traceback.
+    assert visible.outputs[0]["traceback"] == ERROR["traceback"]
+
+
+def test_hidden_region_outside_a_grade_cell_is_an_error() -> None:
+    cell = new_code_cell("### BEGIN HIDDEN TESTS\nx = 1\n### END HIDDEN TESTS")
+    with pytest.raises(RuntimeError, match="not a grade cell"):
+        HideHiddenTests().preprocess(new_notebook(cells=[cell]), {})

@@ -1,0 +1,190 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vidensbasering import followup as f
+from vidensbasering import io as vio
+from vidensbasering.examples import load_followup_example, make_followup_data
+from vidensbasering.measures import ChangeCriteria, cronbach_alpha
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    rows = [
+        # person, group, occasion, instrument, score, goal, weight
+        ("A", "Nord", 1, "WEMWBS", 40, None, None),
+        ("A", "Nord", 2, "WEMWBS", 44, None, None),
+        ("A", "Nord", 3, "WEMWBS", 52, None, None),
+        ("B", "Nord", 1, "WEMWBS", 44, None, None),
+        ("B", "Nord", 3, "WEMWBS", 36, None, None),  # skipped occasion 2
+        ("C", "Syd", 1, "WEMWBS", 48, None, None),  # measured once: kept, no change
+        ("A", "Nord", 2, "GAS", 1, "M1", 1),
+        ("A", "Nord", 2, "GAS", 1, "M2", 1),
+        ("A", "Nord", 2, "GAS", 1, "M3", 1),
+        ("A", "Nord", 3, "GAS", 1, "M1", 1),
+        ("A", "Nord", 3, "GAS", 0, "M2", 1),
+        ("A", "Nord", 3, "GAS", -1, "M3", 1),
+    ]
+    cols = ["person_id", "group", "occasion", "instrument", "score", "goal", "weight"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_change_first_to_latest_keeps_persons_measured_once(small):
+    ch = f.change_first_to_latest(small, by=["group"]).set_index("person_id")
+    assert ch.loc["A", ["first_score", "latest_score", "change", "n_occasions"]].tolist() == [
+        40,
+        52,
+        12,
+        3,
+    ]
+    assert ch.loc["B", "change"] == -8
+    assert (ch.loc["B", "first_occasion"], ch.loc["B", "latest_occasion"]) == (1, 3)
+    assert ch.loc["C", "n_occasions"] == 1
+    assert np.isnan(ch.loc["C", "change"])
+    assert set(ch["instrument"]) == {"WEMWBS"}  # GAS goal rows are not scores to subtract
+
+
+def test_change_rejects_two_scores_at_one_occasion(small):
+    doubled = pd.concat([small, small.iloc[[0]]])
+    with pytest.raises(ValueError, match="same occasion"):
+        f.change_first_to_latest(doubled)
+
+
+def test_classify_changes_and_category_counts(small):
+    # S_diff 4 -> reliable beyond 1.96*4 = 7.84 points; cut-off 50 (higher is better).
+    crit = {"WEMWBS": ChangeCriteria(s_diff=4.0, cutoff=50, direction="higher_is_better")}
+    cl = f.classify_changes(f.change_first_to_latest(small), crit).set_index("person_id")
+    assert cl.loc["A", "rc"] == pytest.approx(3.0)  # 12/4
+    assert cl.loc["A", "category"] == "recovered"  # 40 -> 52 crosses 50
+    assert cl.loc["B", "category"] == "deteriorated"  # -8/4 = -2 < -1.96
+    assert pd.isna(cl.loc["C", "category"])
+    counts = f.category_counts(cl.reset_index())
+    assert counts["n"].sum() == 3  # C counted under <NA>, not dropped
+    assert counts.loc[counts["category"].isna(), "n"].item() == 1
+    counts = counts.dropna(subset=["category"]).set_index("category")
+    assert counts.loc["recovered", "n"] == 1
+    assert counts.loc["deteriorated", "n"] == 1
+    assert counts.loc["improved", "n"] == 0
+    assert counts.loc["recovered", "share"] == pytest.approx(0.5)  # of the 2 with a category
+
+
+def test_criteria_from_baseline_uses_baseline_sd_and_criterion_a(small):
+    # Baseline scores 40, 44, 48: mean 44, SD 4. S_diff = sqrt(2)*4*sqrt(1-0.91) = 1.6971;
+    # criterion a = 44 + 2*4 = 52.
+    crit = f.criteria_from_baseline(small, "WEMWBS", 0.91, direction="higher_is_better")
+    assert crit.s_diff == pytest.approx(math.sqrt(2) * 4 * 0.3)
+    assert crit.cutoff == pytest.approx(52.0)
+
+
+def test_gas_over_time_by_hand(small):
+    g = f.gas_over_time(small).set_index(["person_id", "occasion"])
+    assert g.loc[("A", 2), "gas_t"] == pytest.approx(63.69, abs=0.005)  # (+1, +1, +1)
+    assert g.loc[("A", 3), "gas_t"] == pytest.approx(50.0)  # (+1, 0, -1)
+    assert g.loc[("A", 2), "n_goals"] == 3
+
+
+def test_summary_by_occasion_by_hand(small):
+    s = f.summary_by_occasion(small).set_index(["instrument", "occasion"])
+    row = s.loc[("WEMWBS", 1)]
+    # 40, 44, 48: mean 44, sd 4, se 4/sqrt(3); t(0.975, 2) = 4.302653
+    assert row["n"] == 3
+    assert row["mean"] == pytest.approx(44.0)
+    assert row["sd"] == pytest.approx(4.0)
+    assert row["ci_low"] == pytest.approx(44 - 4.302653 * 4 / math.sqrt(3), abs=1e-5)
+    assert row["ci_high"] == pytest.approx(44 + 4.302653 * 4 / math.sqrt(3), abs=1e-5)
+    one = s.loc[("WEMWBS", 2)]  # a single score: no SD, no interval
+    assert one["n"] == 1
+    assert np.isnan(one["sd"])
+    assert np.isnan(one["ci_low"])
+    assert "GAS" not in s.index.get_level_values("instrument")
+    with pytest.raises(ValueError, match="confidence"):
+        f.summary_by_occasion(small, confidence=1.0)
+
+
+def test_with_occasion_ranks_dates_per_person():
+    df = pd.DataFrame(
+        {
+            "person_id": ["A", "A", "A", "B"],
+            "date": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-03-01", "2025-06-01"]),
+            "instrument": ["WEMWBS", "WEMWBS", "GAS", "WEMWBS"],
+        }
+    )
+    assert f.with_occasion(df)["occasion"].tolist() == [2, 1, 2, 1]
+
+
+# --- the shipped example ---------------------------------------------------------------------
+
+
+def test_shipped_example_equals_the_seeded_generator():
+    shipped = make_followup_data.OUTPUT.read_text(encoding="utf-8")
+    assert shipped == make_followup_data.to_csv_text(make_followup_data.generate())
+
+
+def test_example_is_plausible_against_published_wemwbs_figures():
+    frame = make_followup_data.generate(return_items=True)
+    # Tennant et al. (2007): alpha 0.89 (students) and 0.91 (population)
+    assert 0.88 <= cronbach_alpha(frame.attrs["baseline_items"]) <= 0.92
+    wem = frame[frame["instrument"] == "WEMWBS"]
+    assert wem["score"].between(14, 70).all()
+    assert wem["person_id"].nunique() == 120
+    assert set(wem["occasion"]) == {1, 2, 3, 4}
+    gas = frame[frame["instrument"] == "GAS"]
+    assert gas["score"].between(-2, 2).all()
+    assert set(gas["occasion"]) == {2, 3, 4}
+
+
+def test_example_loads_typed_and_passes_the_upload_validator():
+    example = load_followup_example()
+    assert len(example) == 1460
+    assert example["date"].dtype.kind == "M"
+    checked = vio.load_user_file(make_followup_data.OUTPUT.read_bytes(), "opfoelgning.csv")
+    assert len(checked) == len(example)
+    np.testing.assert_array_equal(checked["score"].to_numpy(), example["score"].to_numpy())
+
+
+def test_example_follow_up_pipeline_runs_end_to_end():
+    example = load_followup_example()
+    crit = f.criteria_from_baseline(example, "WEMWBS", 0.89, direction="higher_is_better")
+    cl = f.classify_changes(f.change_first_to_latest(example, by=["group"]), {"WEMWBS": crit})
+    assert len(cl) == 120  # every citizen, also those who left early
+    assert cl["category"].notna().sum() == (cl["n_occasions"] > 1).sum()
+    gas = f.gas_over_time(example)
+    assert gas["gas_t"].between(20, 80).all()
+
+
+def test_persons_without_a_group_are_kept_not_dropped(small):
+    small.loc[small["person_id"] == "C", "group"] = None
+    ch = f.change_first_to_latest(small, by=["group"])
+    assert sorted(ch["person_id"]) == ["A", "B", "C"]
+    s = f.summary_by_occasion(small, by=["instrument", "group", "occasion"])
+    assert s["n"].sum() == (small["instrument"] == "WEMWBS").sum()
+
+
+def test_change_reports_first_and_latest_dates_when_given(small):
+    small["date"] = pd.Timestamp("2025-01-01") + pd.to_timedelta(small["occasion"] * 90, unit="D")
+    ch = f.change_first_to_latest(small).set_index("person_id")
+    assert ch.loc["B", "first_date"] == pd.Timestamp("2025-04-01")
+    assert ch.loc["B", "latest_date"] == pd.Timestamp("2025-09-28")
+
+
+def test_group_must_be_constant_per_person(small):
+    small.loc[1, "group"] = "Syd"  # person A moves team between occasions
+    with pytest.raises(ValueError, match="constant per person"):
+        f.change_first_to_latest(small, by=["group"])
+    assert len(f.change_first_to_latest(small)) == 3  # without the group key it is fine
+
+
+def test_domain_modules_import_no_widget_or_notebook_machinery():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, vidensbasering.measures, vidensbasering.followup, vidensbasering.io, "
+        "vidensbasering.examples; "
+        "bad = [m for m in ('ipywidgets', 'nbgrader', 'IPython', 'voila', 'altair') "
+        "if m in sys.modules]; print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
