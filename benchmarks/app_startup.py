@@ -30,7 +30,6 @@ import io
 import json
 import os
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -120,7 +119,7 @@ def voila_preheat_setup() -> Setup:
 
 @contextmanager
 def running(setup: Setup) -> Iterator[tuple[str, float]]:
-    """Start a server; yield (app URL, start time); stop it with SIGINT (it stops its kernels)."""
+    """Start a server; yield (app URL, start time); stop it afterwards."""
     port, token = free_port(), secrets.token_hex(8)
     env = serve.server_environment(ROOT)
     started = time.perf_counter()
@@ -148,7 +147,7 @@ def running(setup: Setup) -> Iterator[tuple[str, float]]:
                 time.sleep(0.1)
         yield base + setup.path(token), started
     finally:
-        process.send_signal(signal.SIGINT)
+        process.terminate()  # SIGTERM: both servers stop and shut their kernels down
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -104,8 +104,8 @@ def lab_arguments(
 
     Returns:
         Arguments for ``jupyter lab`` (without the program name). ``--allow-root`` is added when
-        running as root, since Jupyter refuses to start as root otherwise. The start notebook is
-        opened when it exists.
+        running as root, since Jupyter refuses to start as root otherwise. When the start
+        notebook exists, the printed address opens it.
     """
     args = [
         "--no-browser",
@@ -117,6 +117,9 @@ def lab_arguments(
         args.append(f"--IdentityProvider.token={token}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
+    if (root / START_NOTEBOOK).is_file():
+        # The address Jupyter prints (and opens) shows the start notebook in JupyterLab.
+        args.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
     args.extend(extra)
     if (root / START_NOTEBOOK).is_file():
         args.append(START_NOTEBOOK)

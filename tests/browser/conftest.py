@@ -7,9 +7,7 @@ kernels) afterwards. Chromium is Debian's ``/usr/bin/chromium`` driven by Playwr
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import socket
 import subprocess
 import time
@@ -75,13 +73,10 @@ def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server like Ctrl-C does (it then shuts its kernels down); kill if it hangs."""
+    """Stop the server with SIGTERM (it then shuts its kernels down); kill it if it hangs."""
     if process.poll() is not None:
         return
-    if os.name == "posix":
-        process.send_signal(signal.SIGINT)
-    else:
-        process.terminate()
+    process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
@@ -95,8 +90,11 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     token = secrets.token_hex(16)
     log = tmp_path_factory.mktemp("server") / "server.log"
-    # Exactly what `make start` runs; a taken port must fail rather than move elsewhere.
-    command = serve.command(ROOT, port=port, token=token, extra=["--ServerApp.port_retries=0"])
+    # Exactly what `make start` runs; a taken port must fail rather than move elsewhere, and
+    # JupyterLab keeps this run's tab layout in a temporary folder, not in the user's.
+    workspaces = tmp_path_factory.mktemp("workspaces")
+    extra = ["--ServerApp.port_retries=0", f"--LabApp.workspaces_dir={workspaces}"]
+    command = serve.command(ROOT, port=port, token=token, extra=extra)
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:

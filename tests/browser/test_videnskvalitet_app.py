@@ -145,8 +145,13 @@ def _describe(request: Request) -> str:
 def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(
     course_server: Server, page: Page
 ) -> None:
-    """The served HTML itself: the course template, no CDN, no nbgrader/Notebook extensions."""
-    response = page.request.get(course_server.url(app_url("videnskvalitet")), timeout=120_000)
+    """The served HTML itself: the course template, no CDN, no nbgrader/Notebook extensions.
+
+    The address asks for Voila's own "lab" template, which links Font Awesome from jsdelivr; the
+    course configuration does not let an address override the template.
+    """
+    url = course_server.url(app_url("videnskvalitet") + "?template=lab")
+    response = page.request.get(url, timeout=120_000)
     assert response.ok
     html = response.text()
     assert "cdn.jsdelivr.net" not in html and "cdnjs.cloudflare.com" not in html
@@ -173,3 +178,22 @@ def test_formgrader_finds_the_course_assignments(course_server: Server, page: Pa
     response = page.request.get(course_server.url("/formgrader/api/assignments"), timeout=60_000)
     assert response.ok, response.text()[:2000]
     assert sorted(assignment["name"] for assignment in response.json()) == expected
+
+
+def test_jupyterlab_opens_the_start_notebook_with_nbgrader(
+    course_server: Server, page: Page
+) -> None:
+    """The server's root address opens the start notebook in JupyterLab, with nbgrader's menu."""
+    if not (ROOT / "notebooks" / "00-start.ipynb").is_file():
+        pytest.skip("notebooks/00-start.ipynb is not there yet")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(course_server.url("/"), timeout=LOAD_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"/lab/tree/notebooks/00-start\.ipynb"))
+    start_tab = page.locator(".lm-TabBar-tab.lm-mod-current", has_text="00-start.ipynb")
+    expect(start_tab).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator(".jp-NotebookPanel:visible .jp-Cell").first).to_be_visible()
+    expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "jupyterlab-start.png")
+    outside = [url for url in requests if leaves_machine(url)]
+    assert not outside, f"requests left 127.0.0.1: {outside}"

@@ -26,6 +26,7 @@ def test_lab_arguments_serve_locally_with_token(tmp_path: Path) -> None:
     assert ("--allow-root" in args) == (hasattr(os, "geteuid") and os.geteuid() == 0)
     # No start notebook in tmp_path: nothing to open.
     assert serve.START_NOTEBOOK not in args
+    assert not any(arg.startswith("--LabApp.default_url") for arg in args)
 
 
 def test_lab_arguments_open_start_notebook_when_present(tmp_path: Path) -> None:
@@ -34,6 +35,7 @@ def test_lab_arguments_open_start_notebook_when_present(tmp_path: Path) -> None:
     notebook.write_text("{}")
     args = serve.lab_arguments(tmp_path, extra=["--ServerApp.port_retries=0"])
     assert args[-1] == serve.START_NOTEBOOK
+    assert f"--LabApp.default_url=/lab/tree/{serve.START_NOTEBOOK}" in args
     assert "--ServerApp.port_retries=0" in args
 
 
