@@ -7,9 +7,10 @@ tests and the start-up benchmark all run ``python -m vidensbasering.serve``::
                                    [-- extra JupyterLab options]
 
 It points Jupyter at the project's configuration in ``<root>/etc/jupyter`` (``JUPYTER_CONFIG_PATH``:
-``jupyter_server_config.json``, ``voila.py``, ``nbgrader_config.py``) and at the Voila page
-template that ships with this package (``JUPYTER_PATH``), then starts JupyterLab in this process
-so that stopping this process stops the server and its kernels.
+``jupyter_server_config.json``, ``voila.py``, ``nbgrader_config.py``,
+``labconfig/page_config.json``) and at the Voila page template that ships with this package
+(``JUPYTER_PATH``), then starts JupyterLab in this process so that stopping this process (Ctrl-C,
+SIGTERM) stops the server and its kernels.
 
 Each app in ``notebooks/apps/<app>.ipynb`` is then served at
 ``/voila/render/notebooks/apps/<app>.ipynb``.
