@@ -54,6 +54,8 @@ _MEAN_COLOUR = "#1a1a1a"
 _BAND_COLOUR = "#bdbdbd"
 _DATE_FORMAT = "%d-%m-%Y"
 _WIDTH, _HEIGHT = 460, 300
+#: Up to this many persons, :func:`trajectories` draws strong lines named at their last point.
+FEW_PERSONS = 8
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -133,9 +135,10 @@ def trajectories(
             column gives one colour.
 
     Returns:
-        A styled layer chart: thin lines and points per person (x = occasion, y = score), a thick
-        line of the mean score per occasion (persons measured at that occasion). At most
-        ``max_persons × occasions + occasions`` data rows.
+        A styled layer chart: a line and points per person (x = occasion, y = score), a thick
+        line of the mean score per occasion (persons measured at that occasion). Up to
+        :data:`FEW_PERSONS` persons are drawn strongly and named at their last point; more are
+        drawn faintly. At most ``max_persons × (occasions + 1) + occasions`` data rows.
 
     Raises:
         ValueError: missing columns, no rows for ``instrument``, ``max_persons`` < 1.
@@ -191,8 +194,20 @@ def trajectories(
     else:
         colour_enc = alt.value(charts.PALETTE[4])
     base = alt.Chart(shown).encode(x=x, y=y, detail="person_id:N", color=colour_enc)
-    lines = base.mark_line(strokeWidth=1.2, opacity=0.45)
-    points = base.mark_point(size=18, filled=True, opacity=0.6).encode(tooltip=tooltip)
+    # A handful of persons (individual follow-up) are drawn strongly and named at their last point;
+    # many persons are drawn faintly so that the mean stands out.
+    few = len(ids) <= FEW_PERSONS
+    lines = base.mark_line(strokeWidth=2 if few else 1.2, opacity=0.9 if few else 0.45)
+    points = base.mark_point(size=40 if few else 18, filled=True, opacity=0.9 if few else 0.6)
+    points = points.encode(tooltip=tooltip)
+    layers = [lines, points]
+    if few:
+        last = shown.groupby("person_id", sort=False).tail(1)
+        layers.append(
+            alt.Chart(last)
+            .mark_text(align="left", dx=7, fontSize=11)
+            .encode(x=x, y=y, text="person_id:N", color=colour_enc)
+        )
     mean_base = alt.Chart(means).encode(x=x, y=alt.Y("mean:Q", scale=y_scale))
     mean_tooltip = [
         alt.Tooltip("occasion:Q", title=t("opfoelgning.chart_occasion"), format="d"),
@@ -211,7 +226,7 @@ def trajectories(
         )
     else:
         subtitle = t("opfoelgning.chart_trajectories_all", n=_da_number(total))
-    chart = alt.layer(lines, points, mean_line, mean_points).properties(
+    chart = alt.layer(*layers, mean_line, mean_points).properties(
         width=_WIDTH,
         height=_HEIGHT,
         title=alt.TitleParams(

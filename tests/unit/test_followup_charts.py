@@ -55,9 +55,19 @@ def total_rows(chart) -> int:
 
 def test_trajectories_draw_each_person_and_the_mean_of_all(small):
     chart = fc.trajectories(small, "WEMWBS")
-    persons = dataset_with(chart, "person_id", "score")
+    persons, last = sorted(
+        (d for d in datasets(chart) if "person_id" in d.columns), key=len, reverse=True
+    )
     assert sorted(persons["person_id"].unique()) == ["A", "B", "C"]
     assert len(persons) == 6  # GAS goal rows are not scores on the WEMWBS axis
+    # Three persons are few enough to be named at their last point: A 52 (occasion 3), B 38
+    # (occasion 3), C 49 (measured once, at occasion 1).
+    named = last.set_index("person_id")[["occasion", "score"]]
+    assert named.to_dict("index") == {
+        "A": {"occasion": 3, "score": 52},
+        "B": {"occasion": 3, "score": 38},
+        "C": {"occasion": 1, "score": 49},
+    }
     means = dataset_with(chart, "mean", "n").set_index("occasion")
     # occasion 1: (40 + 44 + 49)/3 = 44.33 (n 3); 2: 44 (A only); 3: (52 + 38)/2 = 45 (n 2)
     assert means["mean"].tolist() == pytest.approx([133 / 3, 44.0, 45.0])
@@ -68,7 +78,8 @@ def test_trajectories_draw_each_person_and_the_mean_of_all(small):
 def test_trajectories_pick_an_even_spread_of_persons_and_say_so(small):
     chart = fc.trajectories(small, "WEMWBS", max_persons=2)
     # Sorted ids A, B, C; two evenly spaced picks are the first and the last.
-    assert sorted(dataset_with(chart, "person_id").person_id.unique()) == ["A", "C"]
+    shown = [d for d in datasets(chart) if "person_id" in d.columns]
+    assert all(sorted(d.person_id.unique()) == ["A", "C"] for d in shown)
     # The mean still uses every person: occasion 1 mean over A, B and C.
     assert dataset_with(chart, "mean")["mean"].iloc[0] == pytest.approx(133 / 3)
     assert "Viser 2 af 3 borgere" in charts.to_svg(chart)
@@ -235,6 +246,8 @@ def test_large_input_is_reduced_before_it_reaches_the_chart(million):
     assert len(million) == 1_000_000
     traj = fc.trajectories(million, "WEMWBS", max_persons=40)
     assert total_rows(traj) <= 40 * 4 + 4
+    few = fc.trajectories(million, "WEMWBS", max_persons=fc.FEW_PERSONS)
+    assert total_rows(few) <= fc.FEW_PERSONS * (4 + 1) + 4  # lines, name labels, mean
     crit = f.criteria_from_baseline(million, "WEMWBS", 0.91, direction="higher_is_better")
     changes = f.change_first_to_latest(million, by=["group"])
     classified = f.classify_changes(changes, {"WEMWBS": crit})
