@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from vidensbasering import charts
+from vidensbasering.followup import GAS_INSTRUMENT
 from vidensbasering.i18n import t
 from vidensbasering.measures import CHANGE_CATEGORIES, INSTRUMENT_RANGES, ChangeCriteria
 
@@ -141,11 +142,16 @@ def trajectories(
         drawn faintly. At most ``max_persons × (occasions + 1) + occasions`` data rows.
 
     Raises:
-        ValueError: missing columns, no rows for ``instrument``, ``max_persons`` < 1.
+        ValueError: missing columns, no rows for ``instrument``, ``instrument`` is ``"GAS"``,
+            ``max_persons`` < 1.
     """
     _require(df, ["person_id", "occasion", "instrument", "score"], "trajectories")
     if max_persons < 1:
         raise ValueError(f"max_persons must be at least 1, got {max_persons!r}")
+    if instrument == GAS_INSTRUMENT:
+        raise ValueError(
+            "GAS rows are goal levels, not scores: draw gas_tscores(gas_over_time(df))"
+        )
     rows = _one_instrument(df, instrument, "trajectories")
     ids = np.sort(pd.unique(rows["person_id"]))
     if persons is not None:

@@ -85,9 +85,11 @@ def test_trajectories_pick_an_even_spread_of_persons_and_say_so(small):
     assert "Viser 2 af 3 borgere" in charts.to_svg(chart)
 
 
-def test_trajectories_reject_unknown_instrument(small):
+def test_trajectories_reject_unknown_instrument_and_gas_goal_levels(small):
     with pytest.raises(ValueError, match="no rows for instrument 'SDQ_TOTAL'"):
         fc.trajectories(small, "SDQ_TOTAL")
+    with pytest.raises(ValueError, match="gas_tscores"):
+        fc.trajectories(small, "GAS")
 
 
 # ---------------------------------------------------------------------------------------------
