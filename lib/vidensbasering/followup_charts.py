@@ -35,6 +35,7 @@ from vidensbasering.measures import CHANGE_CATEGORIES, INSTRUMENT_RANGES, Change
 
 __all__ = [
     "CATEGORY_COLOURS",
+    "FEW_PERSONS",
     "change_categories",
     "gas_tscores",
     "group_trend",
