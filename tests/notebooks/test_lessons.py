@@ -7,7 +7,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -20,7 +19,6 @@ LESSONS = [path for path in TOP_LEVEL if path != START]
 ALL = sorted(p for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 SKELETON = ("Overblik", "Forudsætninger", "Indhold", "Opsummering", "Næste skridt", "Kilder")
-CELL_TIMEOUT = 180  # seconds per cell; the slowest cell fits OLS on 16,177 rows
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.MULTILINE)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
@@ -46,15 +44,8 @@ def test_the_course_has_a_start_page_and_lessons():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", TOP_LEVEL, ids=_ids(TOP_LEVEL))
-def test_notebook_executes_without_errors(path: Path):
-    nb = _read(path)
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, on any exception
+def test_notebook_executes_without_errors(path: Path, executed_notebook):
+    nb = executed_notebook(path)  # raises CellExecutionError, naming the cell, on any exception
     errors = [
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
