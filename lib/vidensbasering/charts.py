@@ -12,9 +12,14 @@ renderer with ``offline=True`` takes its JavaScript from vl-convert instead of a
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import altair as alt
+import platformdirs
 import vl_convert as vlc
 
 LOCALE = "da-DK"
@@ -59,8 +64,59 @@ def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def use_offline_renderer() -> None:
-    """Enable Altair's ``jupyter`` renderer in offline mode (needs ``anywidget``; no CDN)."""
+    """Enable Altair's ``jupyter`` renderer in offline mode (needs ``anywidget``; no CDN).
+
+    Offline mode makes Altair bundle its widget's JavaScript with vl-convert, which costs about
+    2 s in every new kernel, so every Voila page open. The bundle depends only on the installed
+    Altair and vl-convert, so it is built once and kept in the user's cache folder
+    (:func:`offline_bundle_path`); later kernels read it from there.
+    """
+    _load_offline_bundle()
     alt.renderers.enable("jupyter", offline=True)
+
+
+def offline_bundle_path() -> Path:
+    """Return the cache file of the offline JupyterChart bundle for the installed versions.
+
+    The name carries a hash of Altair's version, vl-convert's version and the widget's
+    JavaScript source, so an upgrade of either package never reads a stale bundle.
+    """
+    from altair.jupyter.jupyter_chart import load_js_src
+
+    key = "|".join((alt.__version__, vlc.__version__, load_js_src()))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    cache_dir = Path(platformdirs.user_cache_dir("vidensbasering", appauthor=False))
+    return cache_dir / f"altair-jupyterchart-offline-{digest}.js"
+
+
+def _load_offline_bundle() -> None:
+    # JupyterChart keeps its module source in anywidget's ``_esm`` attribute and skips the
+    # bundling when ``_is_offline`` is already set (altair/jupyter/jupyter_chart.py).
+    chart_class = alt.JupyterChart
+    if chart_class._is_offline:
+        return
+    path = offline_bundle_path()
+    try:
+        bundle = path.read_text(encoding="utf-8")
+    except OSError:
+        chart_class.enable_offline()
+        _write_atomically(path, chart_class._esm)
+        return
+    chart_class._esm = bundle
+    chart_class._is_offline = True
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file; skip a cache that cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:

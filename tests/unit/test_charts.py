@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 
@@ -46,3 +48,44 @@ def test_png_export_draws_text():
     with_text = charts.to_png(charts.style(text_chart("Æble")), scale=1)
     without_text = charts.to_png(charts.style(text_chart("")), scale=1)
     assert with_text != without_text
+
+
+OFFLINE_PROBE = """
+import altair as alt, vl_convert
+from vidensbasering import charts
+if {forbid_bundling}:
+    def refuse(*args, **kwargs):
+        raise AssertionError("bundled again although the cache holds the bundle")
+    vl_convert.javascript_bundle = refuse
+charts.use_offline_renderer()
+print(alt.JupyterChart._is_offline, len(alt.JupyterChart._esm))
+print(charts.offline_bundle_path())
+"""
+
+
+def _probe(tmp_path, forbid_bundling: bool) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = OFFLINE_PROBE.format(forbid_bundling=forbid_bundling)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+def test_offline_bundle_is_built_once_and_then_read_from_the_cache(tmp_path):
+    # First kernel: no cache, so Altair bundles its JavaScript and the bundle is stored.
+    offline, size, path = _probe(tmp_path, forbid_bundling=False)
+    assert offline == "True"
+    cached = tmp_path.joinpath("vidensbasering").glob("altair-jupyterchart-offline-*.js")
+    assert [str(p) for p in cached] == [path]
+    # The stored file is exactly what Altair's own enable_offline() builds.
+    alt.JupyterChart._is_offline = False
+    alt.JupyterChart.enable_offline()
+    assert alt.JupyterChart._esm == Path(path).read_text(encoding="utf-8")
+    assert int(size) == len(alt.JupyterChart._esm)
+    # Second kernel: bundling is made to fail, so passing means the cache was used.
+    assert _probe(tmp_path, forbid_bundling=True)[:2] == ["True", size]
