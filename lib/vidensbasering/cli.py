@@ -99,8 +99,8 @@ def _score_text(score: float | None, max_score: float | None) -> str:
 
 def _print_summary(console: Console, report: GradeReport) -> None:
     table = Table(title=t("grading.summary_title", assignment=report.assignment))
-    for key in ("col_student", "col_name", "col_status", "col_score", "col_late", "col_reason"):
-        table.add_column(t(f"grading.{key}"), overflow="fold")
+    for key in ("col_student", "col_name", "col_status", "col_score", "col_late"):
+        table.add_column(t(f"grading.{key}"))
     styles = {"failed": "red", "rejected": "red", "manual": "yellow", "older": "yellow"}
     for row in report.students:
         table.add_row(
@@ -109,12 +109,16 @@ def _print_summary(console: Console, report: GradeReport) -> None:
             t(f"grading.status_{row.status}"),
             _score_text(row.score, row.max_score),
             t("grading.yes") if row.late else "",
-            row.reason,
             style=styles.get(row.status),
         )
     console.print(table)
     counts = {s: len(report.by_status(s)) for s in ("graded", "manual", "failed", "unchanged")}
     console.print(t("grading.summary_counts", rejected=len(report.by_status("rejected")), **counts))
+    explained = [row for row in report.students if row.reason]
+    if explained:
+        console.print(t("grading.summary_reasons"))
+        for row in explained:
+            console.print(f"  - {row.student_id}: {row.reason}", markup=False, highlight=False)
     # Rejected files of students who have their own line are explained there already.
     shown = {row.student_id for row in report.students if row.status == "rejected"}
     unused = [f for f in report.files if f.status == "rejected" and f.student_id not in shown]

@@ -20,7 +20,8 @@ any manual score or comment that changed (see :func:`_manual_marks`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,7 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.plugins import ExportPlugin
+from traitlets import List, Unicode
 
 from vidensbasering.course.build import NbgraderError, assignments, open_api
 from vidensbasering.course.lms import ImportedFile, LmsName, StudentImport, import_submissions
@@ -57,6 +59,23 @@ class GradingOutcome:
     score: float | None
     max_score: float | None
     needs_manual_grading: bool
+
+
+@contextmanager
+def _quiet(log: logging.Logger) -> Iterator[None]:
+    """Keep nbgrader's log off the terminal while still letting ``capture_log`` read its errors.
+
+    nbgrader's API logs to the shared ``traitlets`` logger; its errors end up in each call's
+    result (``capture_log`` attaches its own handler), and the summary gives the reason.
+    """
+    level, propagate = log.level, log.propagate
+    log.setLevel(logging.ERROR)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+        log.propagate = propagate
 
 
 def _failure_reason(result: dict) -> str:
@@ -97,10 +116,10 @@ def _autograde(
     """
     del workers
     api = open_api(course_root)
-    api.log.setLevel(logging.CRITICAL)
     outcomes = []
     for student_id in student_ids:
-        result = api.autograde(assignment, student_id, force=True, create=True)
+        with _quiet(api.log):
+            result = api.autograde(assignment, student_id, force=True, create=True)
         if result.get("success"):
             score, max_score, manual = _scores(api, assignment, student_id)
             outcomes.append(GradingOutcome(student_id, "graded", "", score, max_score, manual))
@@ -132,21 +151,27 @@ class DanishCsvExportPlugin(ExportPlugin):
     maximum points, needs manual grading (``ja``/``nej``). Points are nbgrader's: the manual score
     where one is given, else the automatic one, summed over the assignment's cells.
 
+    ``skip_students`` leaves out submissions that could not be graded (:func:`grade` passes the
+    ones whose autograding failed: nbgrader has already recorded them, with no points).
+
     Usable on its own, from ``course/``: ``nbgrader export --to=karakterer.csv
     --exporter=vidensbasering.course.grading.DanishCsvExportPlugin``. ``assignment`` and
     ``student`` (nbgrader's traits) narrow the rows.
     """
 
+    skip_students = List(Unicode(), [], help="student ids to leave out").tag(config=True)
+
     def export(self, gradebook: Gradebook) -> None:
         """Write the file named by ``to`` (default ``karakterer.csv``)."""
         rows = []
         wanted_students = {str(s) for s in self.student}
+        skipped = set(self.skip_students)
         for assignment in gradebook.assignments:
             if self.assignment and assignment.name not in {str(a) for a in self.assignment}:
                 continue
             for submission in gradebook.assignment_submissions(assignment.name):
                 student = submission.student
-                if wanted_students and student.id not in wanted_students:
+                if (wanted_students and student.id not in wanted_students) or student.id in skipped:
                     continue
                 rows.append(
                     {
@@ -351,8 +376,8 @@ def grade(
         )  # fmt: skip
     notify = progress or (lambda step, student: None)
     api = open_api(course_root)
-    api.log.setLevel(logging.CRITICAL)
-    _ensure_assignment(api, course_root, assignment)
+    with _quiet(api.log):
+        _ensure_assignment(api, course_root, assignment)
 
     imported = import_submissions(course_root, assignment, zip_path, lms, pattern)
     notify("import", "")
@@ -381,16 +406,20 @@ def grade(
     feedback_failed: dict[str, str] = {}
     for student_id, outcome in outcomes.items():
         if outcome.status == "graded":
-            result = api.generate_feedback(assignment, student_id, force=True)
+            with _quiet(api.log):
+                result = api.generate_feedback(assignment, student_id, force=True)
             if not result.get("success"):
                 feedback_failed[student_id] = t("grading.reason_feedback_failed")
         notify("feedback", student_id)
 
     grades_path = grades_file or course_root / GRADES_FILE.format(assignment=assignment)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        DanishCsvExportPlugin(parent=api, to=str(grades_path), assignment=[assignment]).export(
-            gradebook
-        )
+        DanishCsvExportPlugin(
+            parent=api,
+            to=str(grades_path),
+            assignment=[assignment],
+            skip_students=[sid for sid, o in outcomes.items() if o.status == "failed"],
+        ).export(gradebook)
 
     results = [
         _student_result(api, assignment, s, outcomes.get(s.student_id), feedback_failed)
