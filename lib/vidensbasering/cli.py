@@ -22,6 +22,7 @@ from sqlalchemy.exc import SAWarning
 from vidensbasering.course import NbgraderError, build, check, find_project_root
 from vidensbasering.course.grading import GradeReport, grade
 from vidensbasering.course.lms import LmsImportError
+from vidensbasering.course.sandbox import SandboxUnavailableError
 from vidensbasering.i18n import t
 
 app = typer.Typer(
@@ -201,7 +202,7 @@ def grade_command(
         except (LmsImportError, FileNotFoundError) as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(2) from err
-        except NbgraderError as err:
+        except (NbgraderError, SandboxUnavailableError) as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from err
     _print_summary(console, report)

@@ -114,7 +114,7 @@ def test_grade_imports_grades_gives_feedback_and_keeps_hand_grading_on_rerun(
     # The summary: who was graded, who needs hand grading, who failed and why.
     output = " ".join(result.output.split())
     assert "1 rettet, 2 mangler manuel rettelse, 1 fejlede" in output
-    assert "ikke en gyldig notebook" in output
+    assert "kan ikke læses som en notebook" in output
     for student in ("12345", "222", "333"):
         feedback = course_root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         assert "_skjult_" not in feedback.read_text(encoding="utf-8"), student

@@ -6,7 +6,8 @@ Every step is nbgrader's, run through its API and plugins:
 2. the zip is imported with nbgrader's zip_collect and the LMS collector plugins
    (:mod:`vidensbasering.course.lms`), re-runs merged safely;
 3. students nbgrader does not know yet are added to the gradebook, with their LMS id and name;
-4. new and replaced submissions are autograded (:func:`_autograde`);
+4. new and replaced submissions are autograded, sandboxed and several at a time
+   (:func:`vidensbasering.course.runner.autograde_submissions`);
 5. feedback is generated per student (hidden tests removed by the course config);
 6. the grades of every submission of the assignment are written for the LMS with
    :class:`DanishCsvExportPlugin` (also usable as ``nbgrader export --exporter=...``).
@@ -32,33 +33,14 @@ from nbgrader.apps.api import NbGraderAPI
 from nbgrader.plugins import ExportPlugin
 from traitlets import List, Unicode
 
-from vidensbasering.course.build import NbgraderError, assignments, open_api
+from vidensbasering.course.build import NbgraderError, assignments, load_course_config, open_api
 from vidensbasering.course.lms import ImportedFile, LmsName, StudentImport, import_submissions
+from vidensbasering.course.runner import GradingOutcome, autograde_submissions
 from vidensbasering.i18n import t
 
 GRADES_FILE = "karakterer-{assignment}.csv"
 
 Status = Literal["graded", "manual", "failed", "unchanged", "older", "rejected"]
-
-
-@dataclass(frozen=True)
-class GradingOutcome:
-    """Result of autograding one submission (same fields as the sandboxed runner's).
-
-    Attributes:
-        student_id: nbgrader student id.
-        status: ``"graded"`` or ``"failed"``.
-        reason: Danish reason when failed; empty when graded.
-        score, max_score: points after autograding (manual scores included), ``None`` if failed.
-        needs_manual_grading: the submission has cells to grade or review by hand.
-    """
-
-    student_id: str
-    status: Literal["graded", "failed"]
-    reason: str
-    score: float | None
-    max_score: float | None
-    needs_manual_grading: bool
 
 
 @contextmanager
@@ -78,58 +60,29 @@ def _quiet(log: logging.Logger) -> Iterator[None]:
         log.propagate = propagate
 
 
-def _failure_reason(result: dict) -> str:
-    """A Danish reason for a failed ``NbGraderAPI.autograde`` call, from its log and traceback."""
-    text = "\n".join(filter(None, [result.get("log"), result.get("error")]))
-    known = [
-        ("NotJSONError", "grading.reason_invalid_notebook"),
-        ("JSONDecodeError", "grading.reason_invalid_notebook"),
-        ("Notebook does not appear to be JSON", "grading.reason_invalid_notebook"),
-        ("DeadKernelError", "grading.reason_kernel_died"),
-        ("Kernel died", "grading.reason_kernel_died"),
-        ("CellTimeoutError", "grading.reason_timeout"),
-        ("timed out", "grading.reason_timeout"),
-        ("Duplicate grade id", "grading.reason_duplicate_cell"),
-        ("Duplicate grade_id", "grading.reason_duplicate_cell"),
-        ("missing grade cell", "grading.reason_missing_cell"),
-    ]
-    for marker, key in known:
-        if marker.lower() in text.lower():
-            return t(key)
-    last = next((line for line in reversed(text.strip().splitlines()) if line.strip()), "")
-    return t("grading.reason_other", details=last[:200])
-
-
 def _autograde(
     course_root: Path,
     assignment: str,
     student_ids: list[str],
     *,
-    workers: int = 2,
-    progress: Callable[[str], None] | None = None,
+    workers: int,
+    progress: Callable[[str], None] | None,
 ) -> list[GradingOutcome]:
-    """Autograde the submissions of ``student_ids``, one at a time with ``NbGraderAPI.autograde``.
+    """Autograde with the sandboxed runner, with the course's per-cell time limit.
 
-    Same contract as ``vidensbasering.course.runner.autograde_submissions`` (submissions already in
-    ``submitted/``, students in the gradebook); ``workers`` is accepted and not used here. A
-    failure of one submission is recorded with its reason and the batch goes on.
+    The limit is ``ExecutePreprocessor.timeout`` from ``nbgrader_config.py`` (which reads
+    ``VIDENSBASERING_CELL_TIMEOUT``), so ``grade`` and plain nbgrader stop a cell at the same time.
     """
-    del workers
-    api = open_api(course_root)
-    outcomes = []
-    for student_id in student_ids:
-        with _quiet(api.log):
-            result = api.autograde(assignment, student_id, force=True, create=True)
-        if result.get("success"):
-            score, max_score, manual = _scores(api, assignment, student_id)
-            outcomes.append(GradingOutcome(student_id, "graded", "", score, max_score, manual))
-        else:
-            outcomes.append(
-                GradingOutcome(student_id, "failed", _failure_reason(result), None, None, False)
-            )
-        if progress is not None:
-            progress(student_id)
-    return outcomes
+    config = load_course_config(course_root)
+    timeout = config.ExecutePreprocessor.get("timeout", 60)
+    return autograde_submissions(
+        course_root,
+        assignment,
+        student_ids,
+        workers=workers,
+        cell_timeout=float(timeout),
+        progress=progress,
+    )
 
 
 def _scores(api: NbGraderAPI, assignment: str, student_id: str) -> tuple[float, float, bool]:
@@ -368,6 +321,7 @@ def grade(
         LmsImportError: the zip or the pattern cannot be used (nothing was graded).
         NbgraderError: nbgrader could not put the assignment in the gradebook.
         FileNotFoundError: no such assignment in ``source/``.
+        SandboxUnavailableError: the sandbox cannot run on this machine (nothing was graded).
     """
     if assignment not in assignments(course_root):
         raise FileNotFoundError(
