@@ -41,6 +41,21 @@ def make_zip(path: Path, entries: dict[str, tuple[str | bytes | NotebookNode, St
     return path
 
 
+class _UnflaggedInfo(zipfile.ZipInfo):
+    """A zip entry whose UTF-8 name is stored without the UTF-8 flag (as PHP's ZipArchive does)."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 (zipfile's own name)
+        return self.filename.encode("utf-8"), self.flag_bits
+
+
+def make_unflagged_zip(path: Path, entries: dict[str, tuple[NotebookNode, Stamp]]) -> Path:
+    """Like :func:`make_zip`, but the names carry no UTF-8 flag, so Python reads them as cp437."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, (content, stamp) in entries.items():
+            archive.writestr(_UnflaggedInfo(name, stamp), nbformat.writes(content))
+    return path
+
+
 def other_assignment(course_root: Path, name: str = "forandringsteori") -> Path:
     """Add a second assignment with its own grade ids to the temporary course's source."""
     notebook = nbformat.v4.new_notebook()

@@ -6,6 +6,7 @@ Every zip is made in the test with invented students; the file names follow the 
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from lms_fixtures import (
     MONDAY,
     TUESDAY,
     WEDNESDAY,
+    make_unflagged_zip,
     make_zip,
     other_assignment,
     released,
@@ -149,6 +151,22 @@ def test_moodle_folders_flat_names_blind_marking_and_equal_names(
     ] == ("den anden Anders")
     statuses = {record.path: record.status for record in result.files}
     assert statuses["Søren Ærø_1002_assignsubmission_onlinetext_/onlinetext.html"] == "ignored"
+
+
+def test_moodle_zip_without_utf8_flag_keeps_danish_names(course_root: Path, tmp_path: Path) -> None:
+    archive = make_unflagged_zip(
+        tmp_path / "moodle.zip",
+        {"Søren Ærø_1002_assignsubmission_file_/videnskvalitet.ipynb": (released(), MONDAY)},
+    )
+    # Python reads such a name as code page 437: the test is only meaningful if it does.
+    with zipfile.ZipFile(archive) as handle:
+        assert handle.namelist()[0].startswith("S├╕ren")
+    result = import_submissions(course_root, ASSIGNMENT, archive, "moodle")
+
+    assert set(result.students) == {"søren_ærø"}
+    assert result.students["søren_ærø"].first_name == "Søren"
+    assert result.students["søren_ærø"].timestamp == datetime(*MONDAY)
+    assert _submitted(course_root, "søren_ærø").is_file()
 
 
 def test_custom_pattern_for_itslearning_style_folders(course_root: Path, tmp_path: Path) -> None:

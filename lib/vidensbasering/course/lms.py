@@ -149,16 +149,20 @@ class _Identity:
 
 
 class TimestampExtractorPlugin(ExtractorPlugin):
-    """nbgrader's extractor, plus the zip's own file times on the extracted files.
+    """nbgrader's extractor, plus the zip's own file times and UTF-8 names on the extracted files.
 
     nbgrader unpacks through setuptools, which gives every file the time of extraction; the
     collector needs the time stored in the zip to pick the newest submission. Entry times are
     DOS times without a time zone and are set as local times, so reading them back gives the same
     wall-clock time.
+
+    Zip tools that do not set the zip format's UTF-8 flag (PHP's ZipArchive, which Moodle uses, is
+    one) store names as UTF-8 bytes that Python reads as code page 437, so "Søren Ærø" arrives as
+    "S├╕ren ├åR├╕". Such a name that decodes as UTF-8 is given its real name back.
     """
 
     def extract(self, archive_path: str, extracted_path: str) -> None:
-        """Extract as nbgrader does, then set each extracted file's mtime from its zip entry."""
+        """Extract as nbgrader does, then fix each extracted file's mtime and name."""
         super().extract(archive_path, extracted_path)
         for root, _, names in os.walk(archive_path):
             for name in names:
@@ -171,9 +175,36 @@ class TimestampExtractorPlugin(ExtractorPlugin):
                 with zipfile.ZipFile(archive) as handle:
                     for info in handle.infolist():
                         target = target_root / info.filename
-                        if not info.is_dir() and target.is_file():
-                            stamp = time.mktime((*info.date_time, 0, 0, -1))
-                            os.utime(target, (stamp, stamp))
+                        if info.is_dir() or not target.is_file():
+                            continue
+                        stamp = time.mktime((*info.date_time, 0, 0, -1))
+                        os.utime(target, (stamp, stamp))
+                        real_name = _utf8_name(info)
+                        if real_name != info.filename:
+                            fixed = target_root / real_name
+                            fixed.parent.mkdir(parents=True, exist_ok=True)
+                            target.rename(fixed)
+                            _remove_empty_parents(target.parent, target_root)
+
+
+_UTF8_FLAG = 0x800
+
+
+def _utf8_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name, decoded as UTF-8 when the zip stored UTF-8 bytes without saying so."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        return info.filename
+
+
+def _remove_empty_parents(folder: Path, stop: Path) -> None:
+    """Remove folders left empty by a rename, up to (not including) ``stop``."""
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 class LmsCollectorPlugin(FileNameCollectorPlugin):
