@@ -115,6 +115,9 @@ def test_grade_imports_grades_gives_feedback_and_keeps_hand_grading_on_rerun(
     output = " ".join(result.output.split())
     assert "1 rettet, 2 mangler manuel rettelse, 1 fejlede" in output
     assert "kan ikke læses som en notebook" in output
+    # Canvas marked the partly wrong submission late; the summary says so.
+    row = next(line for line in result.output.splitlines() if "│ 333 " in line)
+    assert "3 / 10" in row and "│ ja " in row
     for student in ("12345", "222", "333"):
         feedback = course_root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         assert "_skjult_" not in feedback.read_text(encoding="utf-8"), student
