@@ -206,6 +206,10 @@ def grade_command(
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from err
     _print_summary(console, report)
+    if report.files and not report.students:
+        # Files, but not one student: almost always the wrong --lms or --pattern.
+        typer.echo(t("grading.nothing_matched"), err=True)
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -178,3 +178,16 @@ def test_grade_explains_a_pattern_without_student_id(course_root: Path, tmp_path
     assert result.exit_code == 2
     assert "(?P<student_id>...)" in result.output
     assert not (course_root / "submitted").exists()
+
+
+def test_grade_with_the_wrong_lms_says_so(course_root: Path, tmp_path: Path) -> None:
+    # A Moodle download given as Canvas: no file name fits, nobody is graded, exit status 1.
+    archive = make_zip(
+        tmp_path / "moodle.zip",
+        {"Ida Jensen_7_assignsubmission_file_/videnskvalitet.ipynb": (released(), MONDAY)},
+    )
+    result = _grade(course_root.parent, archive)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "filnavnet passer ikke til LMS'ets navnemønster" in output
+    assert "Tjek, at --lms passer" in output

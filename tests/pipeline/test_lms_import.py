@@ -190,6 +190,32 @@ def test_custom_pattern_for_itslearning_style_folders(course_root: Path, tmp_pat
     assert statuses["oversigt.xlsx"] == "rejected"
 
 
+def test_custom_timestamps_decide_and_a_bad_one_is_reported(
+    course_root: Path, tmp_path: Path
+) -> None:
+    archive = make_zip(
+        tmp_path / "custom.zip",
+        {
+            # Two hand-ins by one student: the timestamp in the name, not the zip's time, decides.
+            "idje01/2026-11-03-10-00-00/videnskvalitet.ipynb": (
+                with_note(released(), "ny"),
+                MONDAY,
+            ),
+            "idje01/2026-11-02-10-00-00/videnskvalitet.ipynb": (released(), TUESDAY),
+            "soae02/i går/videnskvalitet.ipynb": (released(), MONDAY),
+        },
+    )
+    pattern = r"(?P<student_id>[^/]+)/(?P<timestamp>[^/]+)/(?P<file_id>[^/]+)$"
+    result = import_submissions(course_root, ASSIGNMENT, archive, "custom", pattern)
+
+    assert set(result.students) == {"idje01"}
+    assert result.students["idje01"].timestamp == datetime(2026, 11, 3, 10, 0)
+    assert nbformat.read(_submitted(course_root, "idje01"), as_version=4).cells[-1].source == "ny"
+    bad = _by_path(result)["soae02/i går/videnskvalitet.ipynb"]
+    assert (bad.status, bad.student_id) == ("rejected", "soae02")
+    assert "'i går' kan ikke læses" in bad.reason
+
+
 def test_a_notebook_of_another_assignment_is_reported(course_root: Path, tmp_path: Path) -> None:
     other_assignment(course_root)
     foreign = nbformat.read(

@@ -328,9 +328,12 @@ class LmsCollectorPlugin(FileNameCollectorPlugin):
         notebook, reason = self._notebook_for(str(groups["file_id"]), path)
         if notebook is None:
             return ImportedFile(rel, "rejected", reason, **details)
+        try:
+            timestamp = self._timestamp(groups, path)
+        except LmsImportError as err:
+            return ImportedFile(rel, "rejected", str(err), **details)
         return ImportedFile(
-            rel, "collected", "", notebook=notebook, timestamp=self._timestamp(groups, path),
-            **details,
+            rel, "collected", "", notebook=notebook, timestamp=timestamp, **details
         )  # fmt: skip
 
     def _timestamp(self, groups: dict[str, str | None], path: Path) -> datetime:
@@ -339,9 +342,7 @@ class LmsCollectorPlugin(FileNameCollectorPlugin):
             try:
                 return parse_utc(given)
             except (ValueError, OverflowError) as err:
-                raise LmsImportError(
-                    t("grading.import_bad_timestamp", value=given, path=self._relative(path))
-                ) from err
+                raise LmsImportError(t("grading.import_bad_timestamp", value=given)) from err
         return datetime.fromtimestamp(path.stat().st_mtime)
 
     def _assignment_signatures(self) -> dict[str, dict[str, frozenset[str]]]:
