@@ -3,16 +3,26 @@
 Commands:
     build   regenerate ``exercises/`` and ``solutions/`` from ``course/source`` with nbgrader.
     check   exit with status 1 and a list of files when they are out of step.
+    grade   import an LMS zip, autograde, generate feedback, write the grades file.
 """
 
 from __future__ import annotations
 
+import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import SAWarning
 
 from vidensbasering.course import NbgraderError, build, check, find_project_root
+from vidensbasering.course.grading import GradeReport, grade
+from vidensbasering.course.lms import LmsImportError
+from vidensbasering.course.sandbox import SandboxUnavailableError
 from vidensbasering.i18n import t
 
 app = typer.Typer(
@@ -72,6 +82,134 @@ def check_command(project: ProjectOption = None) -> None:
         typer.echo(f"  - {difference.describe()}", err=True)
     typer.echo(t("grading.check_hint"), err=True)
     raise typer.Exit(1)
+
+
+class Lms(StrEnum):
+    """The LMSs whose bulk-download file names ``grade`` understands."""
+
+    canvas = "canvas"
+    moodle = "moodle"
+    custom = "custom"
+
+
+def _score_text(score: float | None, max_score: float | None) -> str:
+    if score is None or max_score is None:
+        return "-"
+    return f"{score:g} / {max_score:g}".replace(".", ",")
+
+
+def _print_summary(console: Console, report: GradeReport) -> None:
+    table = Table(title=t("grading.summary_title", assignment=report.assignment))
+    for key in ("col_student", "col_name", "col_status", "col_score", "col_late"):
+        table.add_column(t(f"grading.{key}"))
+    styles = {"failed": "red", "rejected": "red", "manual": "yellow", "older": "yellow"}
+    for row in report.students:
+        table.add_row(
+            row.student_id,
+            row.name or "",
+            t(f"grading.status_{row.status}"),
+            _score_text(row.score, row.max_score),
+            t("grading.yes") if row.late else "",
+            style=styles.get(row.status),
+        )
+    console.print(table)
+    counts = {s: len(report.by_status(s)) for s in ("graded", "manual", "failed", "unchanged")}
+    console.print(t("grading.summary_counts", rejected=len(report.by_status("rejected")), **counts))
+    explained = [row for row in report.students if row.reason]
+    if explained:
+        console.print(t("grading.summary_reasons"))
+        for row in explained:
+            console.print(f"  - {row.student_id}: {row.reason}", markup=False, highlight=False)
+    # Rejected files of students who have their own line are explained there already.
+    shown = {row.student_id for row in report.students if row.status == "rejected"}
+    unused = [f for f in report.files if f.status == "rejected" and f.student_id not in shown]
+    if unused:
+        console.print(t("grading.summary_files"))
+        for record in unused:
+            console.print(f"  - {record.path}: {record.reason}", markup=False, highlight=False)
+    console.print(t("grading.summary_grades_file", path=report.grades_file), highlight=False)
+    if report.run_dir is not None:
+        console.print(t("grading.summary_kept", path=report.run_dir), highlight=False)
+
+
+@app.command("grade")
+def grade_command(
+    assignment: Annotated[str, typer.Argument(help="Opgavens navn (en mappe i course/source).")],
+    zip_file: Annotated[
+        Path,
+        typer.Option(
+            "--zip", help="Zip-filen med alle afleveringer fra LMS'et.", exists=True, dir_okay=False
+        ),
+    ],
+    lms: Annotated[Lms, typer.Option("--lms", help="Hvilket LMS zip-filen kommer fra.")],
+    pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--pattern",
+            help="Kun med --lms custom: regulært udtryk med grupperne (?P<student_id>...) og "
+            "(?P<file_id>...), matchet mod stien i zip-filen.",
+        ),
+    ] = None,
+    grades_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--karakterfil",
+            help="Hvor karakterfilen skrives. Standard: course/karakterer-OPGAVE.csv.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Antal afleveringer, der rettes samtidig.")
+    ] = 2,
+    project: ProjectOption = None,
+) -> None:
+    """Indsaml afleveringer fra en LMS-zip, ret dem, lav feedback og skriv en karakterfil."""
+    root = _project(project)
+    console = Console()
+    # nbgrader 0.9.6 with SQLAlchemy 2.1 warns on every autograde; the scores are right.
+    warnings.filterwarnings("ignore", message="Object of type", category=SAWarning)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        importing = bar.add_task(t("grading.progress_import"), total=1)
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, student_id: str) -> None:
+            if step == "import":
+                bar.update(importing, completed=1)
+            elif step.startswith("plan:"):
+                total = int(step.partition(":")[2])
+                tasks["autograde"] = bar.add_task(t("grading.progress_autograde"), total=total)
+                tasks["feedback"] = bar.add_task(t("grading.progress_feedback"), total=total)
+            elif step in tasks:
+                bar.advance(tasks[step])
+
+        try:
+            report = grade(
+                root / "course",
+                assignment,
+                zip_file,
+                lms.value,
+                pattern,
+                grades_file=grades_file,
+                workers=workers,
+                progress=progress,
+            )
+        except (LmsImportError, FileNotFoundError) as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(2) from err
+        except (NbgraderError, SandboxUnavailableError) as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(1) from err
+    _print_summary(console, report)
+    if report.files and not report.students:
+        # Files, but not one student: almost always the wrong --lms or --pattern.
+        typer.echo(t("grading.nothing_matched"), err=True)
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":
