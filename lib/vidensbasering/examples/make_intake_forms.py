@@ -1,7 +1,7 @@
 """Generate the intake forms of the graded exercise ``dokumentation``: WEMWBS items in wide form.
 
 Run ``python -m vidensbasering.examples.make_intake_forms`` to (re)write
-``course/source/dokumentation/wemwbs_indskrivning.csv``; ``tests/pipeline/test_assignment_data.py``
+``course/source/dokumentation/wemwbs_indskrivning.csv``; ``tests/unit/test_intake_forms.py``
 checks that the shipped file equals what this module generates.
 
 The forms are the baseline (intake) WEMWBS items of the invented housing-support service in
@@ -16,8 +16,6 @@ intake), ``s1`` … ``s14`` (item answers; empty when unanswered).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
