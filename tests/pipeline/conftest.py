@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbformat.notebooknode import NotebookNode
-from pipeline_helpers import ASSIGNMENT, COURSE_DIR
+from pipeline_helpers import copy_course, submit_notebook
 
 
 @pytest.fixture(autouse=True)
@@ -22,11 +20,7 @@ def _no_real_gradebook(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def course_root(tmp_path: Path) -> Iterator[Path]:
     """A throwaway nbgrader course: the project's config and source, nothing else."""
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy2(COURSE_DIR / "nbgrader_config.py", root / "nbgrader_config.py")
-    shutil.copytree(COURSE_DIR / "source", root / "source")
-    yield root
+    yield copy_course(tmp_path / "course")
 
 
 @pytest.fixture
@@ -34,10 +28,6 @@ def submit(course_root: Path) -> Callable[[str, NotebookNode], Path]:
     """Place a notebook where nbgrader expects a collected submission; return its path."""
 
     def _submit(student_id: str, notebook: NotebookNode) -> Path:
-        folder = course_root / "submitted" / student_id / ASSIGNMENT
-        folder.mkdir(parents=True)
-        path = folder / f"{ASSIGNMENT}.ipynb"
-        nbformat.write(notebook, path)
-        return path
+        return submit_notebook(course_root, student_id, notebook)
 
     return _submit

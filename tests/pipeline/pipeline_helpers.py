@@ -1,7 +1,8 @@
-"""Shared helpers of the nbgrader tests: paths and made-up student answers."""
+"""Shared helpers of the nbgrader tests: paths, a course copy and made-up student answers."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -13,9 +14,33 @@ ASSIGNMENT = "videnskvalitet"
 SOURCE_NOTEBOOK = COURSE_DIR / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
 
-def solution_code(grade_id: str) -> str:
+def source_notebook(assignment: str = ASSIGNMENT) -> Path:
+    """The instructor's source notebook of an assignment (``course/source/<a>/<a>.ipynb``)."""
+    return COURSE_DIR / "source" / assignment / f"{assignment}.ipynb"
+
+
+def copy_course(root: Path) -> Path:
+    """Make ``root`` a throwaway nbgrader course: the project's config and source, nothing else."""
+    root.mkdir(parents=True)
+    shutil.copy2(COURSE_DIR / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(COURSE_DIR / "source", root / "source")
+    return root
+
+
+def submit_notebook(
+    course_root: Path, student_id: str, notebook: NotebookNode, assignment: str = ASSIGNMENT
+) -> Path:
+    """Place a notebook where nbgrader expects a collected submission; return its path."""
+    folder = course_root / "submitted" / student_id / assignment
+    folder.mkdir(parents=True)
+    path = folder / f"{assignment}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def solution_code(grade_id: str, assignment: str = ASSIGNMENT) -> str:
     """The instructor's solution of one solution cell, without nbgrader's delimiters."""
-    for cell in nbformat.read(SOURCE_NOTEBOOK, as_version=4).cells:
+    for cell in nbformat.read(source_notebook(assignment), as_version=4).cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
             lines = cell.source.splitlines()
             return "\n".join(line for line in lines if "### " not in line)
