@@ -18,7 +18,6 @@ from lms_fixtures import (
     WEDNESDAY,
     make_unflagged_zip,
     make_zip,
-    other_assignment,
     released,
     with_note,
 )
@@ -217,7 +216,7 @@ def test_custom_timestamps_decide_and_a_bad_one_is_reported(
 
 
 def test_a_notebook_of_another_assignment_is_reported(course_root: Path, tmp_path: Path) -> None:
-    other_assignment(course_root)
+    # The course's assignments reuse grade ids (opg1_svar, ...); their locked texts differ.
     foreign = nbformat.read(
         course_root / "source" / "forandringsteori" / "forandringsteori.ipynb", as_version=4
     )

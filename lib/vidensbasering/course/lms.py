@@ -45,6 +45,7 @@ in :func:`import_submissions`, whether a submission replaces one imported earlie
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 import re
@@ -384,16 +385,31 @@ class LmsCollectorPlugin(FileNameCollectorPlugin):
 
 
 def _grade_ids_of(path: Path) -> frozenset[str]:
-    """nbgrader grade ids of a notebook file; empty for anything that is not readable JSON."""
+    """Signature of a notebook file: its nbgrader grade ids, and its locked texts' fingerprints.
+
+    Assignments may reuse grade ids (``opg1_svar`` in every assignment), so each locked markdown
+    cell (the instructions a student cannot change) also adds ``"<grade id>#<digest of its
+    text>"``, which tells assignments apart. Empty for anything that is not readable JSON.
+    """
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        return frozenset(
-            str(cell["metadata"]["nbgrader"]["grade_id"])
-            for cell in cells
-            if isinstance(cell, dict)
-            and isinstance(cell.get("metadata", {}).get("nbgrader"), dict)
-            and cell["metadata"]["nbgrader"].get("grade_id")
-        )
+        signature: set[str] = set()
+        for cell in cells:
+            meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+            if not isinstance(meta, dict) or not meta.get("grade_id"):
+                continue
+            grade_id = str(meta["grade_id"])
+            signature.add(grade_id)
+            if (
+                cell.get("cell_type") == "markdown"
+                and meta.get("locked")
+                and not meta.get("solution")
+            ):
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else str(source)
+                digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
+                signature.add(f"{grade_id}#{digest}")
+        return frozenset(signature)
     except (OSError, ValueError, AttributeError, TypeError):
         return frozenset()
 
