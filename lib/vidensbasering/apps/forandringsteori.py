@@ -47,7 +47,7 @@ from vidensbasering.theory_of_change import (
     TheoryOfChange,
     TheoryOfChangeFileError,
     danish_errors,
-    diagram,
+    diagram_spec,
     list_examples,
     load_example,
     to_markdown,
@@ -669,9 +669,8 @@ class ForandringsteoriApp:
         key = diagram_key(self.toc, self.findings)
         if key == self._diagram_key:
             return
-        # The spec is sent as it is: the diagram is built from Altair's typed classes and its
-        # to_dict is tested, so the JSON-schema check (a third of the cost) is skipped here.
-        spec = diagram(self.toc, self.findings).to_dict(validate=False)
+        # The chart's structure is built once; only its data, size and title are filled in.
+        spec = diagram_spec(self.toc, self.findings)
         if self._view is None:
             self._view = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
             self._view.spec = spec
