@@ -13,8 +13,10 @@ read from memory and not logged, and downloads are built in memory and sent to t
 The model, validation, diagram and exports come from :mod:`vidensbasering.theory_of_change`. This
 module adds only what the forms need (editing in place, labels for choices, messages) and the
 widgets. Redrawing is kept cheap: the chart widget is created once and only its Vega-Lite spec is
-replaced, and the diagram is rebuilt only when something it shows has changed. Every text shown
-comes from the ``forandringsteori`` section of the UI catalog.
+replaced; the spec comes from :func:`~vidensbasering.theory_of_change.diagram_spec` (the chart's
+structure is built once, each edit fills in data, size and title), and it is sent only when
+something the diagram shows has changed. Form fields come from :mod:`.fields` (see there why not
+plain ipywidgets). Every text shown comes from the ``forandringsteori`` section of the UI catalog.
 """
 
 from __future__ import annotations
