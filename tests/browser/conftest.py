@@ -16,8 +16,10 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page, Request
 
 from vidensbasering import serve
 
@@ -33,6 +35,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 STARTUP_TIMEOUT_S = 120
+#: Hosts a page may talk to: the course server only.
+LOCAL_HOSTS = {"127.0.0.1"}
 
 
 @dataclass(frozen=True)
@@ -109,3 +113,53 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright: launch Debian's Chromium (browser downloads are impossible here)."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def leaves_machine(url: str) -> bool:
+    """True when a request for ``url`` goes to another host than 127.0.0.1.
+
+    ``data:`` URLs carry their content; ``blob:`` URLs name an object in the page and carry the
+    page's origin (``blob:http://127.0.0.1:port/uuid``), which must be local too.
+    """
+    if url.startswith("data:"):
+        return False
+    if url.startswith("blob:"):
+        url = url.removeprefix("blob:")
+    return urlsplit(url).hostname not in LOCAL_HOSTS
+
+
+@dataclass
+class PageWatch:
+    """What a page requested and what went wrong in it, recorded from the moment it is watched.
+
+    Attributes:
+        requests: every request and websocket URL, in order.
+        problems: console errors, uncaught page errors and failed requests, as sentences.
+    """
+
+    requests: list[str]
+    problems: list[str]
+
+    def offences(self) -> list[str]:
+        """Requests that left 127.0.0.1, then the problems; empty when all went well."""
+        outside = [f"request left 127.0.0.1: {url}" for url in self.requests if leaves_machine(url)]
+        return outside + self.problems
+
+
+def watch(page: Page) -> PageWatch:
+    """Start recording requests, console errors, page errors and failed requests of ``page``."""
+    record = PageWatch(requests=[], problems=[])
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("websocket", lambda socket: record.requests.append(socket.url))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            record.problems.append(f"console error: {message.text}")
+
+    def on_failed(request: Request) -> None:
+        record.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: record.problems.append(f"page error: {error}"))
+    page.on("requestfailed", on_failed)
+    return record

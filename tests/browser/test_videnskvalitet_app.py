@@ -10,20 +10,18 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from causaldata import cps_mixtape, nsw_mixtape
-from playwright.sync_api import ConsoleMessage, Page, Request, expect
+from playwright.sync_api import Page, expect
 
 from vidensbasering.i18n import t
 from vidensbasering.serve import app_url
 
-from .conftest import ARTIFACTS, ROOT, Server
+from .conftest import ARTIFACTS, ROOT, Server, leaves_machine, watch
 
 pytestmark = pytest.mark.browser
 
-LOCAL_HOSTS = {"127.0.0.1"}
 POINT = ".vega-embed svg .mark-symbol path"
 BENCHMARK_RULE = ".vega-embed svg .mark-rule.layer_1_marks line"
 SUBTITLE = ".vega-embed svg .role-title-subtitle text"
@@ -47,19 +45,6 @@ def raw_differences() -> tuple[float, float]:
     return treated.mean() - controls.mean(), treated.mean() - cps["re78"].mean()
 
 
-def leaves_machine(url: str) -> bool:
-    """True when a request for ``url`` goes to another host than 127.0.0.1.
-
-    ``data:`` URLs carry their content; ``blob:`` URLs name an object in the page and carry the
-    page's origin (``blob:http://127.0.0.1:port/uuid``), which must be local too.
-    """
-    if url.startswith("data:"):
-        return False
-    if url.startswith("blob:"):
-        url = url.removeprefix("blob:")
-    return urlsplit(url).hostname not in LOCAL_HOSTS
-
-
 def point_x(page: Page) -> float:
     """Return the x pixel position of the estimate's point in the chart's SVG."""
     transform = page.locator(POINT).get_attribute("transform") or ""
@@ -79,18 +64,7 @@ def rule_x(page: Page) -> float:
 def test_app_shows_estimate_and_redraws_for_cps(course_server: Server, page: Page) -> None:
     experimental, cps = raw_differences()
     assert round(experimental) == 1794  # the published ≈ +1,794 USD
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("websocket", lambda socket: requests.append(socket.url))
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console error: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {_describe(r)}"))
+    seen = watch(page)
 
     started = time.perf_counter()
     page.goto(
@@ -133,13 +107,8 @@ def test_app_shows_estimate_and_redraws_for_cps(course_server: Server, page: Pag
     )
     print(f"DOM ready {dom_ready:.2f} s, first chart {first_chart:.2f} s, redraw {redraw:.3f} s")
 
-    assert requests, "no request was recorded"
-    outside = [f"request left 127.0.0.1: {url}" for url in requests if leaves_machine(url)]
-    assert not outside + problems, "\n".join(outside + problems)
-
-
-def _describe(request: Request) -> str:
-    return f"{request.url} ({request.failure})"
+    assert seen.requests, "no request was recorded"
+    assert not seen.offences(), "\n".join(seen.offences())
 
 
 def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(

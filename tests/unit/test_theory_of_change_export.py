@@ -189,3 +189,20 @@ def test_arrow_number_moves_off_a_number_already_there():
     # Middle taken: a quarter of the gap (17.5 px) is 17.5 px away, more than the clearance.
     assert _label_point(points, [(35.0, 0.0)]) == (17.5, 0.0)
     assert LABEL_CLEARANCE <= 17.5
+
+
+def test_diagram_spec_equals_the_altair_chart_and_keeps_one_structure():
+    from vidensbasering.theory_of_change import diagram_spec, load_example
+
+    small, large = tiny(), load_example("boligstoette")
+    for toc in (small, large, TheoryOfChange()):
+        findings = validate(toc)
+        assert diagram_spec(toc, findings) == diagram(toc, findings).to_dict()
+    # Only data, size and title differ between two theories of change: the layers are the same.
+    a, b = diagram_spec(small), diagram_spec(large)
+    assert a["layer"] == b["layer"] and a["config"] == b["config"]
+    assert a["datasets"] != b["datasets"] and a["height"] != b["height"]
+    assert [row["text"] for row in a["datasets"]["texts_centre"][:2]] == [
+        "Ressourcer",
+        "Aktiviteter",
+    ]

@@ -5,7 +5,7 @@ One job per module:
 - :mod:`.model`: the pydantic model, its JSON/YAML form and Danish error messages for bad files;
 - :mod:`.validation`: rules that say whether the chain hangs together (networkx), as findings;
 - :mod:`.layout`: columns by kind and barycentric ordering against crossings;
-- :mod:`.diagram`: the Altair drawing;
+- :mod:`.diagram`: the Altair drawing (and its Vega-Lite spec, cheap to rebuild);
 - :mod:`.export`: Markdown, SVG and PNG;
 - :mod:`.examples`: worked examples shipped as JSON.
 
@@ -21,7 +21,7 @@ Typical use::
 This package imports no widgets or notebook machinery.
 """
 
-from vidensbasering.theory_of_change.diagram import diagram
+from vidensbasering.theory_of_change.diagram import DiagramData, diagram, diagram_data, diagram_spec
 from vidensbasering.theory_of_change.examples import list_examples, load_example
 from vidensbasering.theory_of_change.export import (
     assumptions_table,
@@ -46,6 +46,7 @@ from vidensbasering.theory_of_change.validation import Finding, Severity, errors
 
 __all__ = [
     "CHAIN",
+    "DiagramData",
     "Element",
     "ElementKind",
     "Finding",
@@ -58,6 +59,8 @@ __all__ = [
     "assumptions_table",
     "danish_errors",
     "diagram",
+    "diagram_data",
+    "diagram_spec",
     "errors",
     "findings_table",
     "indicators_table",

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import altair as alt
-import pandas as pd
 
 from vidensbasering import charts
 from vidensbasering.i18n import t
@@ -96,25 +98,29 @@ def _angle(p: tuple[float, float], q: tuple[float, float]) -> float:
     return math.degrees(math.atan2(q[0] - p[0], -(q[1] - p[1])))
 
 
-def diagram(
+@dataclass(frozen=True)
+class DiagramData:
+    """What one drawing shows: the rows of each layer, the size and the title.
+
+    Attributes:
+        datasets: layer name (see :data:`LAYERS`) -> list of rows (dicts of plain values).
+        width, height: size of the drawing (px).
+        title: the chart title.
+    """
+
+    datasets: dict[str, list[dict[str, object]]]
+    width: float
+    height: float
+    title: str
+
+
+def diagram_data(
     toc: TheoryOfChange,
     findings: Iterable[Finding] = (),
     show_assumptions: bool = True,
     geometry: Layout | None = None,
-) -> alt.LayerChart:
-    """Draw a theory of change as a styled Altair chart.
-
-    Args:
-        toc: the theory of change (any state of completion).
-        findings: validation findings; elements named by an ``error`` finding get a vermillion
-            outline.
-        show_assumptions: list the numbered assumptions of the arrows under the chain.
-        geometry: a precomputed :func:`.layout.layout` of ``toc`` (computed when omitted).
-
-    Returns:
-        A layered chart of about ``geometry.width`` × ``geometry.height`` pixels (taller when
-        assumptions are listed), already passed through :func:`charts.style`.
-    """
+) -> DiagramData:
+    """The rows, size and title of the drawing of ``toc`` (arguments as for :func:`diagram`)."""
     geo = geometry or layout(toc)
     elements = {e.id: e for e in toc.elements}
     flagged = {
@@ -126,9 +132,8 @@ def diagram(
     }
     line_height = FONT_SIZE * 1.25
 
-    # Few layers keep Altair fast (its cost grows with layers and channels, not with rows), so
-    # colours, widths and font sizes travel as data with ``scale=None``. Channels are given as
-    # channel objects: a plain dict makes Altair search its whole schema (slow).
+    # Colours, widths and font sizes travel as data (read with ``scale=None``), so that a few
+    # layers draw everything and the chart's structure never changes (see _skeleton).
     box_rows, left_text, centre_text = [], [], []
     for box in geo.boxes.values():
         element = elements[box.id]
@@ -202,20 +207,41 @@ def diagram(
                 y += INDICATOR_FONT_SIZE * 1.3
         height = y + PADDING
 
-    boxes = pd.DataFrame(box_rows, columns=[*_BOX_COLUMNS])
-    links = pd.DataFrame(point_rows, columns=["link", "order", "x", "y", "colour", "dashed"])
-    heads = pd.DataFrame(head_rows, columns=["x", "y", "angle", "colour"])
-    labels = pd.DataFrame(label_rows, columns=["x", "y", "assumption"])
-    texts_left = pd.DataFrame(left_text, columns=[*_TEXT_COLUMNS])
-    texts_centre = pd.DataFrame(centre_text, columns=[*_TEXT_COLUMNS])
+    return DiagramData(
+        datasets={
+            "links": point_rows,
+            "boxes": box_rows,
+            "heads": head_rows,
+            "labels": label_rows,
+            "texts_left": left_text,
+            "texts_centre": centre_text,
+        },
+        width=geo.width,
+        height=height,
+        title=toc.title.strip() or t("forandringsteori.diagram_untitled"),
+    )
 
-    x_scale = alt.Scale(domain=[0, geo.width], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[0, height], nice=False, zero=False, reverse=True)
-    x = alt.X("x:Q", scale=x_scale, axis=None)
-    y = alt.Y("y:Q", scale=y_scale, axis=None)
+
+#: The chart's layers, bottom to top; each reads the named data set of the same name.
+LAYERS = ("links", "boxes", "heads", "labels", "texts_left", "texts_centre")
+
+
+@cache
+def _skeleton_chart() -> alt.LayerChart:
+    """The styled chart of the drawing without data, size or title (built once).
+
+    Coordinates are pixels (``x`` right, ``y`` down from the top-left corner) and every position
+    channel has ``scale=None``, so the spec does not depend on the drawing's size: one spec
+    serves every theory of change, and only the data, size and title change.
+    """
+    x = alt.X("x:Q", scale=None, axis=None)
+    y = alt.Y("y:Q", scale=None, axis=None)
+
+    def data(name: str) -> alt.Chart:
+        return alt.Chart(alt.NamedData(name=name))
 
     layers = [
-        alt.Chart(links)
+        data("links")
         .mark_line(strokeWidth=1.4)
         .encode(
             x=x,
@@ -229,7 +255,7 @@ def diagram(
                 legend=None,
             ),
         ),
-        alt.Chart(boxes)
+        data("boxes")
         .mark_rect(cornerRadius=4)
         .encode(
             x=x,
@@ -244,7 +270,7 @@ def diagram(
                 alt.Tooltip("full_text:N", title=t("forandringsteori.diagram_tooltip_text")),
             ],
         ),
-        alt.Chart(heads)
+        data("heads")
         .mark_point(shape="triangle", filled=True, size=45, opacity=1)
         .encode(
             x=x,
@@ -252,7 +278,7 @@ def diagram(
             angle=alt.Angle("angle:Q", scale=None),
             color=alt.Color("colour:N", scale=None),
         ),
-        alt.Chart(labels)
+        data("labels")
         .mark_circle(size=190, color="white", stroke=ARROW_COLOUR, strokeWidth=1, opacity=1)
         .encode(
             x=x,
@@ -261,7 +287,7 @@ def diagram(
                 alt.Tooltip("assumption:N", title=t("forandringsteori.diagram_tooltip_assumption"))
             ],
         ),
-        alt.Chart(texts_left)
+        data("texts_left")
         .mark_text(align="left", baseline="top", lineBreak="\n")
         .encode(
             x=x,
@@ -270,7 +296,7 @@ def diagram(
             size=alt.Size("size:Q", scale=None),
             color=alt.Color("colour:N", scale=None),
         ),
-        alt.Chart(texts_centre)
+        data("texts_centre")
         .mark_text(align="center", baseline="middle", fontWeight="bold")
         .encode(
             x=x,
@@ -280,16 +306,63 @@ def diagram(
             color=alt.Color("colour:N", scale=None),
         ),
     ]
-    chart = alt.layer(*layers).properties(
-        width=geo.width,
-        height=height,
-        title=toc.title.strip() or t("forandringsteori.diagram_untitled"),
+    return charts.style(alt.layer(*layers)).configure_view(stroke=None)
+
+
+@cache
+def _skeleton() -> dict[str, Any]:
+    """:func:`_skeleton_chart` as a Vega-Lite spec (built once; treat as read-only)."""
+    return _skeleton_chart().to_dict()
+
+
+def diagram_spec(
+    toc: TheoryOfChange,
+    findings: Iterable[Finding] = (),
+    show_assumptions: bool = True,
+    geometry: Layout | None = None,
+) -> dict[str, Any]:
+    """The drawing as a Vega-Lite spec (a dict ready for JSON), without building Altair objects.
+
+    Equal to ``diagram(...).to_dict()`` for the same arguments, and much cheaper: the chart's
+    structure is built once, and each call only fills in the data, size and title. For apps that
+    redraw on every edit.
+    """
+    data = diagram_data(toc, findings, show_assumptions, geometry)
+    spec = dict(_skeleton())
+    spec.update(
+        width=data.width,
+        height=data.height,
+        title=data.title,
+        datasets={name: data.datasets[name] for name in LAYERS},
     )
-    return charts.style(chart).configure_view(stroke=None)
+    return spec
 
 
-_BOX_COLUMNS = ("x", "x2", "y", "y2", "fill", "stroke", "stroke_width", "kind", "full_text")
-_TEXT_COLUMNS = ("x", "y", "text", "size", "colour")
+def diagram(
+    toc: TheoryOfChange,
+    findings: Iterable[Finding] = (),
+    show_assumptions: bool = True,
+    geometry: Layout | None = None,
+) -> alt.LayerChart:
+    """Draw a theory of change as a styled Altair chart.
+
+    Args:
+        toc: the theory of change (any state of completion).
+        findings: validation findings; elements named by an ``error`` finding get a vermillion
+            outline.
+        show_assumptions: list the numbered assumptions of the arrows under the chain.
+        geometry: a precomputed :func:`.layout.layout` of ``toc`` (computed when omitted).
+
+    Returns:
+        A layered chart of about ``geometry.width`` × ``geometry.height`` pixels (taller when
+        assumptions are listed), already passed through :func:`charts.style`; its data travel
+        as named data sets (one per layer, see :data:`LAYERS`).
+    """
+    data = diagram_data(toc, findings, show_assumptions, geometry)
+    chart = _skeleton_chart().properties(width=data.width, height=data.height, title=data.title)
+    # Set directly: passing rows through properties() would check every row against the schema.
+    chart.datasets = {name: data.datasets[name] for name in LAYERS}
+    return chart
 
 
 def _text(x: float, y: float, text: str, size: float, colour: str) -> dict[str, object]:
