@@ -54,23 +54,3 @@ def make_unflagged_zip(path: Path, entries: dict[str, tuple[NotebookNode, Stamp]
         for name, (content, stamp) in entries.items():
             archive.writestr(_UnflaggedInfo(name, stamp), nbformat.writes(content))
     return path
-
-
-def other_assignment(course_root: Path, name: str = "forandringsteori") -> Path:
-    """Add a second assignment with its own grade ids to the temporary course's source."""
-    notebook = nbformat.v4.new_notebook()
-    for grade_id in ("toc_svar", "toc_test"):
-        cell = nbformat.v4.new_code_cell("x = 1")
-        cell.metadata["nbgrader"] = {
-            "grade_id": grade_id,
-            "grade": grade_id.endswith("test"),
-            "solution": grade_id.endswith("svar"),
-            "locked": False,
-            "schema_version": 3,
-            **({"points": 1} if grade_id.endswith("test") else {}),
-        }
-        notebook.cells.append(cell)
-    folder = course_root / "source" / name
-    folder.mkdir(parents=True)
-    nbformat.write(notebook, folder / f"{name}.ipynb")
-    return folder
