@@ -308,7 +308,9 @@ def summary_by_occasion(
 
     Args:
         df: tidy table or any frame with ``value`` and the ``by`` columns (e.g. the output of
-            :func:`gas_over_time` with ``value="gas_t"``, ``by=["occasion"]``).
+            :func:`gas_over_time` with ``value="gas_t"``, ``by=["occasion"]``). When ``df`` has
+            an ``instrument`` column, GAS goal rows are left out (goal levels are not scores)
+            and the other rows must be of one instrument unless ``by`` includes ``instrument``.
         value: numeric column to summarise (scale units).
         by: grouping columns, e.g. ``["instrument", "group", "occasion"]``.
         confidence: coverage in (0, 1).
@@ -318,13 +320,22 @@ def summary_by_occasion(
         ``ci_low``, ``ci_high``; SD and CI are NaN when n < 2.
 
     Raises:
-        ValueError: ``confidence`` outside (0, 1) or missing columns.
+        ValueError: ``confidence`` outside (0, 1), missing columns, or several instruments
+            without ``instrument`` in ``by``.
     """
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     keys = list(by)
     _require(df, [value, *keys])
-    data = df[df["instrument"] != GAS_INSTRUMENT] if "instrument" in keys else df
+    data = df
+    if "instrument" in df.columns:
+        # GAS rows are goal levels, not scores: summarise gas_over_time's T-scores instead.
+        data = df[df["instrument"] != GAS_INSTRUMENT]
+        if "instrument" not in keys and data["instrument"].nunique() > 1:
+            raise ValueError(
+                f"the table holds several instruments {sorted(data['instrument'].unique())}; "
+                "add 'instrument' to by or keep one instrument's rows"
+            )
     g = data.groupby(keys, sort=True, observed=True, dropna=False)[value]
     out = g.agg(["count", "mean", "std"]).rename(columns={"count": "n", "std": "sd"})
     n = out["n"].to_numpy(dtype=float)

@@ -103,6 +103,19 @@ def test_summary_by_occasion_by_hand(small):
         f.summary_by_occasion(small, confidence=1.0)
 
 
+def test_summary_by_occasion_without_instrument_key_never_mixes_instruments(small):
+    # Grouping by occasion only: GAS goal levels (-1..+1 here) are not scores and must not be
+    # averaged with the WEMWBS totals. Occasion 2 has A's WEMWBS 44 and three GAS levels +1; the
+    # mean was (44 + 1 + 1 + 1)/4 = 11.75 before this was fixed.
+    s = f.summary_by_occasion(small, by=["occasion"]).set_index("occasion")
+    assert s.loc[2, "n"] == 1
+    assert s.loc[2, "mean"] == pytest.approx(44.0)
+    # Two score instruments without "instrument" in ``by`` cannot be summarised together.
+    two = pd.concat([small, small.assign(instrument="SDQ_TOTAL")])
+    with pytest.raises(ValueError, match="several instruments"):
+        f.summary_by_occasion(two, by=["occasion"])
+
+
 def test_with_occasion_ranks_dates_per_person():
     df = pd.DataFrame(
         {
