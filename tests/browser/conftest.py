@@ -14,10 +14,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page
 
 from vidensbasering import serve
 
@@ -109,3 +111,56 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright: launch Debian's Chromium (browser downloads are impossible here)."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def leaves_machine(url: str) -> bool:
+    """True when a request for ``url`` goes to another host than 127.0.0.1.
+
+    ``data:`` URLs carry their content; ``blob:`` URLs name an object in the page and carry the
+    page's origin (``blob:http://127.0.0.1:port/uuid``), which must be local too.
+    """
+    if url.startswith("data:"):
+        return False
+    url = url.removeprefix("blob:")
+    return urlsplit(url).hostname not in LOCAL_HOSTS
+
+
+@dataclass
+class PageWatch:
+    """What a page did: every request and web socket address, and every error it reported."""
+
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def outside(self) -> list[str]:
+        """Requests that left 127.0.0.1."""
+        return [f"request left 127.0.0.1: {url}" for url in self.requests if leaves_machine(url)]
+
+    def assert_clean(self) -> None:
+        """Fail when nothing was requested, a request left the machine, or an error was logged."""
+        assert self.requests, "no request was recorded"
+        found = self.outside() + self.problems
+        assert not found, "\n".join(found)
+
+
+@pytest.fixture
+def page_watch(page: Page) -> PageWatch:
+    """Record the page's requests, console errors, page errors and failed requests."""
+    watch = PageWatch()
+    page.on("request", lambda request: watch.requests.append(request.url))
+    page.on("websocket", lambda socket: watch.requests.append(socket.url))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watch.problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: watch.problems.append(f"page error: {error}"))
+    page.on(
+        "requestfailed",
+        lambda r: watch.problems.append(f"request failed: {r.url} ({r.failure})"),
+    )
+    return watch

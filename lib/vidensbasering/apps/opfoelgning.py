@@ -558,7 +558,9 @@ class OpfoelgningApp:
         self.mapping = {
             field: _labelled(
                 widgets.Dropdown(
-                    description=t(f"opfoelgning.field_{field}").capitalize(),
+                    description=t(
+                        "opfoelgning.app_mapping_label", field=t(f"opfoelgning.field_{field}")
+                    ),
                     layout={"width": "360px"},
                 )
             )
@@ -579,7 +581,9 @@ class OpfoelgningApp:
 
         self.instrument = _labelled(widgets.Dropdown(description=t("opfoelgning.app_instrument")))
         self.group = _labelled(widgets.Dropdown(description=t("opfoelgning.app_group")))
-        self.person = _labelled(widgets.Dropdown(description=t("opfoelgning.app_person")))
+        self.person = _labelled(
+            widgets.Dropdown(description=t("opfoelgning.app_person"), layout={"width": "420px"})
+        )
         self.reliability = _labelled(
             widgets.BoundedFloatText(
                 value=UNKNOWN_RELIABILITY,
