@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 from vidensbasering import serve
 
@@ -145,22 +145,30 @@ class PageWatch:
         found = self.outside() + self.problems
         assert not found, "\n".join(found)
 
+    def attach(self, page: Page) -> PageWatch:
+        """Start recording ``page`` (several pages may share one record)."""
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("websocket", lambda socket: self.requests.append(socket.url))
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.problems.append(f"console error: {message.text}")
+
+        def on_response(response: Response) -> None:
+            if response.status >= 400:
+                self.problems.append(f"HTTP {response.status}: {response.url}")
+
+        page.on("console", on_console)
+        page.on("response", on_response)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
+        )
+        return self
+
 
 @pytest.fixture
 def page_watch(page: Page) -> PageWatch:
-    """Record the page's requests, console errors, page errors and failed requests."""
-    watch = PageWatch()
-    page.on("request", lambda request: watch.requests.append(request.url))
-    page.on("websocket", lambda socket: watch.requests.append(socket.url))
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            watch.problems.append(f"console error: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: watch.problems.append(f"page error: {error}"))
-    page.on(
-        "requestfailed",
-        lambda r: watch.problems.append(f"request failed: {r.url} ({r.failure})"),
-    )
-    return watch
+    """Record the page's requests, console errors, page errors, HTTP errors and failed requests."""
+    return PageWatch().attach(page)

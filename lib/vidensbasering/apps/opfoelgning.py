@@ -700,6 +700,10 @@ class OpfoelgningApp:
             table = user_io.validate(mapped_table(self._raw, mapping_from_choices(choices)))
         except FileProblemsError as error:
             self.messages.value = problems_html(error, note=t("opfoelgning.app_file_not_used"))
+            if any(p.message == t("opfoelgning.cpr") for p in error.problems):
+                # A file with CPR numbers is not kept, not even in memory: it must be replaced.
+                self._raw = None
+                self.mapping_box.layout.display = "none"
             return
         self.messages.value = f"<p>{t('opfoelgning.app_file_used')}</p>"
         self.set_data(table, "opfoelgning.app_source_file")
