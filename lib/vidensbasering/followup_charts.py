@@ -35,6 +35,7 @@ from vidensbasering.measures import CHANGE_CATEGORIES, INSTRUMENT_RANGES, Change
 
 __all__ = [
     "CATEGORY_COLOURS",
+    "FEW_PERSONS",
     "change_categories",
     "gas_tscores",
     "group_trend",
@@ -434,8 +435,9 @@ def change_categories(
 
     Args:
         counts: output of :func:`vidensbasering.followup.category_counts`: columns ``category``
-            (the four categories or missing), ``n`` (int), ``share`` (0-1, NaN for missing), and
-            ``instrument`` and ``by`` when present.
+            (the four categories or missing), ``n`` (int), and ``instrument`` and ``by`` when
+            present. Counts of other groupings (e.g. teams when ``by`` is None) are added up and
+            the shares computed again from ``n``.
         instrument: which instrument to draw; may be ``None`` when only one is present.
         by: a grouping column of ``counts`` (e.g. ``"group"``): one panel per group.
 
@@ -445,14 +447,21 @@ def change_categories(
     Raises:
         ValueError: missing columns or unknown instrument.
     """
-    _require(counts, ["category", "n", "share", *([by] if by else [])], "change_categories")
+    _require(counts, ["category", "n", *([by] if by else [])], "change_categories")
     rows = _one_instrument(counts, instrument, "change_categories").copy()
     name = instrument or (str(rows["instrument"].iloc[0]) if "instrument" in rows.columns else "")
     keys = [by] if by else []
     rows["category"] = rows["category"].astype(object).where(rows["category"].notna(), "missing")
-    rows = rows.groupby([*keys, "category"], sort=False, as_index=False).agg(
-        n=("n", "sum"), share=("share", "first")
-    )
+    # Sum over any grouping the chart does not show (e.g. teams when ``by`` is None), then take
+    # each category's share of the persons with a category, as category_counts does.
+    rows = rows.groupby([*keys, "category"], sort=False, as_index=False)["n"].sum()
+    known = rows["category"] != "missing"
+    counted = rows["n"].where(known, 0)
+    if keys:
+        totals = counted.groupby([rows[k] for k in keys]).transform("sum")
+    else:
+        totals = pd.Series(counted.sum(), index=rows.index)
+    rows["share"] = (rows["n"] / totals.replace(0, np.nan)).where(known)
     # Drop the "measured once" row only where nobody is in it: it is then not information.
     rows = rows[(rows["category"] != "missing") | (rows["n"] > 0)]
     labels = _category_labels()

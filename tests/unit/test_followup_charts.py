@@ -9,6 +9,7 @@ import pytest
 from vidensbasering import charts
 from vidensbasering import followup as f
 from vidensbasering import followup_charts as fc
+from vidensbasering.measures import CHANGE_CATEGORIES as CATEGORIES
 from vidensbasering.measures import ChangeCriteria
 
 
@@ -173,6 +174,29 @@ def test_change_categories_by_group_draw_one_panel_per_group(small):
     syd = bars[bars["group"] == "Syd"].set_index("category")["n"]
     assert syd["missing"] == 1 and syd.drop("missing").sum() == 0
     assert "facet" in chart.to_dict()
+
+
+def test_change_categories_without_by_add_the_groups_up():
+    counts = pd.DataFrame(
+        {
+            "instrument": "WEMWBS",
+            "group": ["Nord"] * 5 + ["Syd"] * 5,
+            "category": [*CATEGORIES, None] * 2,
+            "n": [1, 0, 1, 0, 2, 1, 0, 3, 0, 0],
+        }
+    )
+    total = dataset_with(fc.change_categories(counts, "WEMWBS"), "label").set_index("category")
+    # Both teams: recovered 1 + 1, unchanged 1 + 3 of 6 persons measured twice; 2 measured once.
+    assert total["n"].to_dict() == {
+        "recovered": 2,
+        "improved": 0,
+        "unchanged": 4,
+        "deteriorated": 0,
+        "missing": 2,
+    }
+    assert total.loc["recovered", "share"] == pytest.approx(2 / 6)
+    assert total.loc["unchanged", "share"] == pytest.approx(4 / 6)
+    assert pd.isna(total.loc["missing", "share"])
 
 
 # ---------------------------------------------------------------------------------------------
