@@ -166,6 +166,17 @@ def test_example_data_draws_every_chart_with_the_right_numbers(
     names = chart(page, "trajectories").locator(".mark-text.role-mark text").all_text_contents()
     assert names == ["B004"]
 
+    # Keyboard: the group dropdown takes focus and changes with the arrow keys.
+    page.get_by_label(t("opfoelgning.app_person")).select_option(
+        label=t("opfoelgning.app_person_sample")
+    )
+    group = page.get_by_label(t("opfoelgning.app_group"), exact=True)
+    group.focus()
+    page.keyboard.press("ArrowDown")  # "Alle grupper" -> "Team Nord"
+    nord = df[df["group"] == "Team Nord"]["person_id"].nunique()
+    expect(subtitle(page, "trajectories")).to_contain_text(f"Viser 40 af {nord} borgere")
+    expect(group).to_be_focused()
+
     # Every control has a label (keyboard and screen-reader users reach it by name).
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll(

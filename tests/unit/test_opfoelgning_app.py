@@ -11,6 +11,7 @@ A 40 → 56 is reliably better and crosses 52.33 (recovered), B 44 → 50 reliab
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import math
 
@@ -290,3 +291,23 @@ def test_app_forgets_a_file_with_a_cpr_number(dashboard):
     assert cpr not in dashboard.messages.value and "4821" not in dashboard.messages.value
     assert dashboard._raw is None and dashboard.mapping_box.layout.display == "none"
     assert "eksempeldata" in dashboard.source.value  # the example is still shown
+
+
+def test_app_reads_an_excel_workbook(dashboard):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Borger", "Dato", "Instrument", "Score", "Gruppe"])
+    sheet.append(["X1", dt.date(2025, 2, 3), "WEMWBS", 41, "Øst"])
+    sheet.append(["X1", dt.date(2025, 5, 5), "WEMWBS", 52.5, "Øst"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    dashboard.load_file(buffer.getvalue(), "trivsel.xlsx")
+    assert dashboard.messages.value == f"<p>{t('opfoelgning.app_file_used')}</p>"
+    assert dashboard.data["score"].tolist() == [41.0, 52.5]
+    assert dashboard.data["date"].tolist() == [
+        pd.Timestamp("2025-02-03"),
+        pd.Timestamp("2025-05-05"),
+    ]
+    assert dashboard._analysis.classified["change"].tolist() == [11.5]
