@@ -311,3 +311,18 @@ def test_app_reads_an_excel_workbook(dashboard):
         pd.Timestamp("2025-05-05"),
     ]
     assert dashboard._analysis.classified["change"].tolist() == [11.5]
+
+
+def test_a_citizen_in_two_groups_is_reported_with_rows(dashboard):
+    content = (
+        "Borger;Måling;Instrument;Score;Team\r\n"
+        "Y1;1;WEMWBS;40;Nord\r\n"
+        "Y1;2;WEMWBS;45;Syd\r\n"
+        "Y2;1;WEMWBS;50;Syd\r\n"
+    )
+    dashboard.use_example()
+    dashboard.load_file(content.encode(), "hold.csv")
+    assert "kolonne &#x27;Team&#x27;: borgeren står i gruppen &#x27;Syd&#x27; her, men i " \
+           "&#x27;Nord&#x27; i række 2." in dashboard.messages.value  # fmt: skip
+    assert "række 3" in dashboard.messages.value
+    assert "eksempeldata" in dashboard.source.value

@@ -211,6 +211,40 @@ def header_problems(raw: pd.DataFrame) -> list[Problem]:
     return [Problem(1, None, t("opfoelgning.cpr")) for _ in range(int(hits.sum()))]
 
 
+def group_problems(table: pd.DataFrame) -> list[Problem]:
+    """Problems for citizens listed in more than one group (the charts need one group each).
+
+    Args:
+        table: :func:`vidensbasering.io.validate` output (index = the file's row numbers); its
+            ``attrs["source_columns"]`` may name the user's group column.
+
+    Returns:
+        One problem per row whose group differs from the group on the citizen's first row,
+        naming that first row; ``[]`` when there is no ``group`` column.
+    """
+    if "group" not in table.columns:
+        return []
+    groups = table["group"].astype(str)
+    first = groups.groupby(table["person_id"]).transform("first")
+    first_row = (
+        pd.Series(table.index, index=table.index).groupby(table["person_id"]).transform("first")
+    )
+    column = table.attrs.get("source_columns", {}).get("group", "group")
+    return [
+        Problem(
+            int(row),
+            column,
+            t(
+                "opfoelgning.app_group_changes",
+                group=groups[row],
+                first=first[row],
+                row=int(first_row[row]),
+            ),
+        )
+        for row in table.index[groups != first]
+    ]
+
+
 def problems_html(error: FileProblemsError, limit: int = 200, note: str = "") -> str:
     """Render the validator's problems as an HTML heading and list (escaped; first ``limit``).
 
@@ -700,7 +734,12 @@ class OpfoelgningApp:
             f: (None if d.value in (None, NONE) else d.value) for f, d in self.mapping.items()
         }
         try:
-            table = user_io.validate(mapped_table(self._raw, mapping_from_choices(choices)))
+            mapped = mapped_table(self._raw, mapping_from_choices(choices))
+            table = user_io.validate(mapped)
+            table.attrs["source_columns"] = mapped.attrs.get("source_columns", {})
+            problems = group_problems(table)
+            if problems:
+                raise FileProblemsError(problems)
         except FileProblemsError as error:
             self.messages.value = problems_html(error, note=t("opfoelgning.app_file_not_used"))
             if any(p.message == t("opfoelgning.cpr") for p in error.problems):
@@ -804,18 +843,23 @@ class OpfoelgningApp:
         """
         group = None if self.group.value in (None, ALL) else self.group.value
         person = None if self.person.value in (None, ALL) else self.person.value
-        analysis = analyse(
-            self.data,
-            self.instrument.value,
-            group,
-            float(self.reliability.value),
-            self.direction.value,
-        )
-        self._analysis = analysis
         try:
+            analysis = analyse(
+                self.data,
+                self.instrument.value,
+                group,
+                float(self.reliability.value),
+                self.direction.value,
+            )
             fresh = build_charts(analysis, person, names)
         except ValueError:
-            fresh = dict.fromkeys(names, t("opfoelgning.app_chart_failed"))
+            # Not expected for validated data; the participant gets a sentence, not a traceback.
+            for name in CHART_NAMES:
+                self._show(name, t("opfoelgning.app_chart_failed"))
+            self.key_text.value = self.csv_link.value = ""
+            self._analysis = None
+            return
+        self._analysis = analysis
         self._charts.update(fresh)
         for name, chart in fresh.items():
             self._show(name, chart)
