@@ -14,12 +14,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 from vidensbasering import serve
 
@@ -123,43 +123,60 @@ def leaves_machine(url: str) -> bool:
     """
     if url.startswith("data:"):
         return False
-    if url.startswith("blob:"):
-        url = url.removeprefix("blob:")
+    url = url.removeprefix("blob:")
     return urlsplit(url).hostname not in LOCAL_HOSTS
 
 
 @dataclass
 class PageWatch:
-    """What a page requested and what went wrong in it, recorded from the moment it is watched.
+    """What a page did: every request and web socket address, and every error it reported."""
 
-    Attributes:
-        requests: every request and websocket URL, in order.
-        problems: console errors, uncaught page errors and failed requests, as sentences.
-    """
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
-    requests: list[str]
-    problems: list[str]
+    def outside(self) -> list[str]:
+        """Requests that left 127.0.0.1."""
+        return [f"request left 127.0.0.1: {url}" for url in self.requests if leaves_machine(url)]
 
     def offences(self) -> list[str]:
         """Requests that left 127.0.0.1, then the problems; empty when all went well."""
-        outside = [f"request left 127.0.0.1: {url}" for url in self.requests if leaves_machine(url)]
-        return outside + self.problems
+        return self.outside() + self.problems
+
+    def assert_clean(self) -> None:
+        """Fail when nothing was requested, a request left the machine, or an error was logged."""
+        assert self.requests, "no request was recorded"
+        found = self.offences()
+        assert not found, "\n".join(found)
+
+    def attach(self, page: Page) -> PageWatch:
+        """Start recording ``page`` (several pages may share one record)."""
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("websocket", lambda socket: self.requests.append(socket.url))
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.problems.append(f"console error: {message.text}")
+
+        def on_response(response: Response) -> None:
+            if response.status >= 400:
+                self.problems.append(f"HTTP {response.status}: {response.url}")
+
+        page.on("console", on_console)
+        page.on("response", on_response)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
+        )
+        return self
 
 
 def watch(page: Page) -> PageWatch:
-    """Start recording requests, console errors, page errors and failed requests of ``page``."""
-    record = PageWatch(requests=[], problems=[])
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("websocket", lambda socket: record.requests.append(socket.url))
+    """Start recording requests, console errors, page errors, HTTP errors and failed requests."""
+    return PageWatch().attach(page)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            record.problems.append(f"console error: {message.text}")
 
-    def on_failed(request: Request) -> None:
-        record.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: record.problems.append(f"page error: {error}"))
-    page.on("requestfailed", on_failed)
-    return record
+@pytest.fixture
+def page_watch(page: Page) -> PageWatch:
+    """Record the page's requests, console errors, page errors, HTTP errors and failed requests."""
+    return watch(page)
