@@ -194,6 +194,12 @@ class _Batch:
         folder = self.submission_dir(student_id)
         if not folder.is_dir():
             return t("grading.sandbox_no_submission", folder=str(folder))
+        # nbgrader copies submitted files with the grader's rights; a link could point anywhere.
+        links = sorted(
+            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_symlink()
+        )
+        if links:
+            return t("grading.sandbox_symlink", names=", ".join(links))
         for name in self.notebooks:
             path = folder / f"{name}.ipynb"
             if path.is_file():

@@ -10,10 +10,10 @@ and change them. Here the kernel is started through ``bwrap`` (Debian package ``
 - read-only: the operating system's ``/usr`` (with ``/bin``, ``/lib`` links), the Python
   installation, the virtual environment and the folders of installed editable packages
   (everything on the grader's ``sys.path``), but never a folder that holds the course root;
-- read-write: one scratch folder, a fresh copy of the submission's non-notebook files (the kernel's
-  working directory shows the usual ``autograded/<student>/<assignment>`` path, but writes land in
-  the scratch folder, which is deleted afterwards), a private ``/tmp`` (tmpfs, 64 MB) and a folder
-  holding only the kernel's connection file and its Unix sockets;
+- read-write: its working folder ``/home/elev/<assignment>`` and ``/tmp``, both private tmpfs
+  (64 MB each, gone when the kernel ends); the submission's other files (data a notebook reads,
+  never notebooks: the graded notebook already holds the hidden tests) appear read-only in the
+  working folder; and a folder holding only the kernel's connection file and its Unix sockets;
 - nothing else: no ``/etc``, no home folder, no other process (own PID namespace), no network,
   not even loopback (own network namespace; the grader talks to the kernel over Unix sockets,
   ZeroMQ's ``ipc`` transport), no capabilities, user id 65534, environment cleared.
@@ -51,8 +51,10 @@ from traitlets import Integer, Unicode
 
 #: User and group id of the student's code inside the sandbox (``nobody``).
 SANDBOX_UID = 65534
-#: Size of the private ``/tmp`` inside the sandbox, bytes.
+#: Size of each private tmpfs (``/tmp`` and the working folder) inside the sandbox, bytes.
 TMP_SIZE_BYTES = 64 * 1024 * 1024
+#: Parent of the kernel's working folder inside the sandbox (nothing of the host's layout).
+SANDBOX_HOME = "/home/elev"
 #: Largest file the student's code may write, bytes (RLIMIT_FSIZE).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -142,11 +144,34 @@ def readonly_paths(hidden: Path) -> list[Path]:
     return chosen
 
 
+def auxiliary_files(folder: Path) -> dict[str, Path]:
+    """The files of ``folder`` the kernel may read: every regular file except notebooks.
+
+    Returns:
+        Relative POSIX path -> host path. Symbolic links and anything under a hidden
+        ``.ipynb_checkpoints`` folder are left out (a link could point anywhere on the host).
+    """
+    found: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_symlink() or any(part.is_symlink() for part in _parents_within(path, folder)):
+            continue
+        if ".ipynb_checkpoints" in relative.parts or path.suffix == ".ipynb":
+            continue
+        if path.is_file():
+            found[relative.as_posix()] = path
+    return found
+
+
+def _parents_within(path: Path, folder: Path) -> list[Path]:
+    return [parent for parent in path.parents if _within(parent, folder) and parent != folder]
+
+
 def sandbox_command(
     argv: list[str],
     *,
     workdir: str,
-    scratch: Path,
+    files: dict[str, Path],
     ipc_dir: Path,
     course_root: Path,
     memory_limit_mb: int,
@@ -155,8 +180,8 @@ def sandbox_command(
 
     Args:
         argv: the kernel command, e.g. ``[python, "-m", "ipykernel_launcher", "-f", file]``.
-        workdir: the working directory the kernel sees (absolute path).
-        scratch: existing folder mounted read-write at ``workdir``.
+        workdir: the kernel's working folder inside the sandbox (absolute path), a fresh tmpfs.
+        files: files shown read-only in it: relative path inside ``workdir`` -> host file.
         ipc_dir: existing folder with the connection file, mounted read-write at its own path.
         course_root: the course root; never exposed.
         memory_limit_mb: address-space limit of the kernel process, MiB (> 0).
@@ -209,11 +234,14 @@ def sandbox_command(
     for path in readonly_paths(course_root):
         command += ["--ro-bind", str(path), str(path)]
     command += ["--bind", str(ipc_dir), str(ipc_dir)]
-    command += ["--bind", str(scratch), workdir, "--chdir", workdir]
-    command += ["--clearenv"]
+    command += ["--size", str(TMP_SIZE_BYTES), "--tmpfs", workdir]
+    for relative, host_file in sorted(files.items()):
+        command += ["--ro-bind", str(host_file), str(Path(workdir) / relative)]
+    # The sandbox's own root (which holds the mount points) becomes read-only last.
+    command += ["--remount-ro", "/", "--chdir", workdir, "--clearenv"]
     env = {
         **_KERNEL_ENV,
-        "HOME": workdir,
+        "HOME": SANDBOX_HOME,
         "TMPDIR": "/tmp",
         "IPYTHONDIR": "/tmp/.ipython",
         "MPLCONFIGDIR": "/tmp/.matplotlib",
@@ -243,7 +271,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         os.chmod(self._sandbox_dir, 0o700)
         self._ipc_dir = self._sandbox_dir / "ipc"
         self._ipc_dir.mkdir()
-        self._scratch = self._sandbox_dir / "scratch"
         self.transport = "ipc"
         self.ip = str(self._ipc_dir / "kernel")
         self.connection_file = str(self._ipc_dir / "kernel.json")
@@ -267,21 +294,15 @@ class SandboxedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The ipykernel command, wrapped in the sandbox; working folder from the launch args."""
         argv = super().format_kernel_cmd(extra_arguments)
-        workdir = str(Path(self._launch_args.get("cwd") or self._scratch).resolve())
-        if self._scratch.exists():
-            shutil.rmtree(self._scratch)
-        if Path(workdir).is_dir() and workdir != str(self._scratch):
-            # The submission's other files (data the notebook reads), never notebooks: the
-            # graded notebook next to them already holds the hidden tests.
-            shutil.copytree(workdir, self._scratch, ignore=shutil.ignore_patterns("*.ipynb"))
-        else:
-            self._scratch.mkdir()
+        cwd = self._launch_args.get("cwd")
+        folder = Path(cwd).resolve() if cwd else None
+        name = folder.name if folder else "arbejde"
         if not self.course_root:
             raise ValueError("SandboxedKernelManager needs course_root")
         return sandbox_command(
             argv,
-            workdir=workdir,
-            scratch=self._scratch,
+            workdir=f"{SANDBOX_HOME}/{name}",
+            files=auxiliary_files(folder) if folder else {},
             ipc_dir=self._ipc_dir,
             course_root=Path(self.course_root),
             memory_limit_mb=self.memory_limit_mb,
@@ -335,13 +356,12 @@ def check_sandbox(course_root: Path) -> None:
             disabled.
     """
     with tempfile.TemporaryDirectory(prefix="vidensbasering-check-") as tmp:
-        scratch, ipc = Path(tmp, "scratch"), Path(tmp, "ipc")
-        scratch.mkdir()
+        ipc = Path(tmp, "ipc")
         ipc.mkdir()
         command = sandbox_command(
             [sys.executable, "-c", "import ipykernel"],
-            workdir=str(scratch),
-            scratch=scratch,
+            workdir=f"{SANDBOX_HOME}/check",
+            files={},
             ipc_dir=ipc,
             course_root=course_root,
             memory_limit_mb=1024,
