@@ -168,6 +168,8 @@ def other_assignment() -> bytes:
             },
         ),
     ]
+    for cell, cell_id in zip(notebook.cells, ("ft-intro", "ft1-svar", "ft1-test"), strict=True):
+        cell["id"] = cell_id  # fixed ids: the committed file is reproducible
     return _bytes(notebook)
 
 

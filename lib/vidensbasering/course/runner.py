@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
+from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
@@ -133,8 +134,8 @@ def _notebook_problem(path: Path, assignment: str, grade_ids: set[str]) -> str |
         return t("grading.sandbox_empty_file", name=path.name)
     try:
         notebook = nbformat.read(path, as_version=4)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return t("grading.sandbox_invalid_json", name=path.name, error=str(error))
+    except (NotJSONError, json.JSONDecodeError, UnicodeDecodeError):
+        return t("grading.sandbox_invalid_json", name=path.name)
     except Exception as error:  # nbformat raises several kinds for a file that is not a notebook
         return t("grading.sandbox_not_notebook", name=path.name, error=str(error))
     ids = Counter(
