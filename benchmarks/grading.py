@@ -19,9 +19,9 @@ and graded once in each, in this order:
 
 Then every student's score on every graded cell is read from both gradebooks and must be equal
 (the script stops with an error otherwise). Printed: wall-clock time of each, the ratio, CPU
-time (user + system of the command and all its processes, kernels included), and peak memory:
-the largest sum of resident set sizes of the command's whole process tree, sampled every 0.1 s
-from ``/proc`` (kernels inside the sandbox included). The machine may be shared with other work,
+time (user + system of the command and all its processes, kernels included) and peak memory
+(the largest sum of resident set sizes of the command's process tree), both sampled every 0.1 s
+from ``/proc``. The machine may be shared with other work,
 so run it when it is quiet and look at the CPU times too.
 """
 
@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -128,10 +127,13 @@ def released_notebook(project: Path) -> NotebookNode:
     return nbformat.read(project / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 
-def _tree_rss_bytes(root_pid: int) -> int:
-    """Sum of VmRSS of ``root_pid`` and all its descendants, from /proc."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root_pid: int) -> dict[int, tuple[int, float]]:
+    """``root_pid`` and all its descendants: pid -> (resident bytes, CPU seconds so far)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[int, float]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -142,31 +144,39 @@ def _tree_rss_bytes(root_pid: int) -> int:
                 kb = next((line.split()[1] for line in handle if line.startswith("VmRSS:")), "0")
         except (OSError, IndexError):
             continue
-        parents[int(entry.name)] = int(fields[1])
-        rss[int(entry.name)] = int(kb) * 1024
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        usage[pid] = (int(kb) * 1024, (int(fields[11]) + int(fields[12])) / _TICKS)
     tree, frontier = {root_pid}, [root_pid]
     while frontier:
         parent = frontier.pop()
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return {pid: usage[pid] for pid in tree if pid in usage}
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run ``command``; return wall seconds, CPU seconds (tree) and peak tree RSS in bytes."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run ``command``; return wall seconds, CPU seconds and peak RSS (bytes) of its process tree.
+
+    Both are sampled from ``/proc`` every 0.1 s: the rusage of waited-for children would miss
+    the kernels in the sandbox (they live in their own PID namespace). CPU is the sum over every
+    process seen of its last sampled CPU time, so the last < 0.1 s of each process is missed,
+    for both commands alike.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENSBASERING_")}
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    peak, done = 0, threading.Event()
+    peak, cpu, done = 0, {}, threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_bytes(process.pid))
+            tree = _tree(process.pid)
+            peak = max(peak, sum(rss for rss, _ in tree.values()))
+            cpu.update({pid: seconds for pid, (_, seconds) in tree.items()})
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -175,11 +185,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed:\n{stderr[-3000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, peak
+    return wall, sum(cpu.values()), peak
 
 
 def cell_scores(root: Path, students: list[str]) -> dict[str, dict[str, float | None]]:
