@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 from vidensbasering.course.sandbox import (
     SANDBOX_HOME,
     SANDBOX_UID,
+    SandboxedKernelManager,
+    Zygote,
     auxiliary_files,
     readonly_paths,
     sandbox_command,
@@ -114,3 +117,64 @@ def test_course_root_and_its_parents_are_never_exposed(tmp_path: Path) -> None:
     assert Path(sys.prefix).resolve() in exposed or any(
         Path(sys.prefix).resolve().is_relative_to(p) for p in exposed
     )
+
+
+FIRST_STUDENT = """
+import subprocess, sys
+from pathlib import Path
+Path("svar.txt").write_text("first student's answer")
+Path("/tmp/notes").write_text("first student's notes")
+spy = subprocess.Popen(
+    [sys.executable, "-c", "import time\\nwhile True: time.sleep(0.1)"], start_new_session=True
+)
+secret = 42
+print(spy.pid)
+"""
+
+SECOND_STUDENT = """
+import json, os
+print(json.dumps({
+    "cwd": sorted(os.listdir(".")),
+    "tmp": sorted(os.listdir("/tmp")),
+    "spy_alive": os.path.exists(f"/proc/{SPY}"),
+    "inherited_variable": "secret" in globals(),
+}))
+"""
+
+
+async def _run(km: SandboxedKernelManager, code: str) -> str:
+    await km.start_kernel(cwd=None)
+    client = km.client()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        await client.wait_for_ready(timeout=60)
+        await client.execute_interactive(
+            code,
+            timeout=60,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
+        )
+    finally:
+        client.stop_channels()
+        await km.shutdown_kernel(now=True)
+        await km.cleanup_resources()
+    return "".join(printed).strip()
+
+
+def test_a_preheated_kernel_starts_clean_after_the_previous_student(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    zygote = Zygote(course, f"{SANDBOX_HOME}/opgave", memory_limit_mb=1024)
+    try:
+
+        def manager() -> SandboxedKernelManager:
+            return SandboxedKernelManager(zygote=zygote, course_root=str(course))
+
+        spy = asyncio.run(_run(manager(), FIRST_STUDENT))
+        assert spy.isdigit()
+        report = json.loads(asyncio.run(_run(manager(), SECOND_STUDENT.replace("SPY", spy))))
+    finally:
+        zygote.close()
+    # Nothing the first student left behind (files, a process, variables) reaches the second.
+    assert "notes" not in report.pop("tmp")  # /tmp holds the second kernel's own IPython folder
+    assert report == {"cwd": [], "spy_alive": False, "inherited_variable": False}

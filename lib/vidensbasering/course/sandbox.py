@@ -293,7 +293,13 @@ class Zygote:
         self._count = 0
         ours, theirs = socket.socketpair()
         command = sandbox_command(
-            [sys.executable, str(ZYGOTE_SCRIPT), str(theirs.fileno()), ",".join(PRELOADED)],
+            [
+                sys.executable,
+                str(ZYGOTE_SCRIPT),
+                str(theirs.fileno()),
+                ",".join(PRELOADED),
+                str(self.ipc_dir),
+            ],
             workdir=workdir,
             files={},
             ipc_dir=self.ipc_dir,

@@ -3,7 +3,9 @@ imported that forks one fresh kernel per student ("preheated" kernels).
 
 Started by :class:`vidensbasering.course.sandbox.Zygote` as a script inside the sandbox (see
 :func:`~vidensbasering.course.sandbox.sandbox_command`), never imported by the grader. It talks
-over one inherited socket (file descriptor ``argv[1]``), one JSON object per line:
+over one inherited socket (file descriptor ``argv[1]``), one JSON object per line (``argv[2]``:
+modules to import first, comma-separated; ``argv[3]``: the folder with the kernels' connection
+files, which is never emptied):
 
 - ``{"op": "start", "argv": [...]}``: kill whatever a previous student left running, empty the
   working folder and ``/tmp``, fork; the child runs ``ipykernel_launcher`` with ``argv`` (so
@@ -13,7 +15,7 @@ over one inherited socket (file descriptor ``argv[1]``), one JSON object per lin
 - ``{"op": "signal", "pid": p, "signum": s}``: send the signal; reply ``{}``.
 
 The child is a copy of a process that never ran student code: nothing of one student reaches the
-next, and the modules ``argv[2]`` lists (comma-separated) are already imported, which saves each
+next, and the modules ``argv[2]`` lists are already imported, which saves each
 kernel about a second of CPU. The process is marked non-dumpable, which its children inherit, so
 a kernel can neither trace nor read the memory of this process. Python's ``random`` reseeds
 itself after ``fork``; numpy's global generator is reseeded here, as a new process would be.
@@ -31,8 +33,12 @@ import sys
 PR_SET_DUMPABLE = 4
 
 
-def _empty(folder):
+def _empty(folder, keep):
+    """Delete everything in ``folder`` except ``keep`` (the kernels' socket folder, mounted from
+    the grader) and the folders on the way to it."""
     for entry in os.scandir(folder):
+        if entry.path == keep or keep.startswith(entry.path + os.sep):
+            continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
         else:
@@ -40,7 +46,7 @@ def _empty(folder):
                 os.unlink(entry.path)
 
 
-def _clean_slate(workdir):
+def _clean_slate(workdir, keep):
     """Kill every other process in the sandbox (a previous kernel's leftovers), empty folders."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(-1, signal.SIGKILL)
@@ -51,8 +57,8 @@ def _clean_slate(workdir):
             break
         if pid == 0:
             break
-    _empty(workdir)
-    _empty("/tmp")
+    _empty(workdir, keep)
+    _empty("/tmp", keep)
 
 
 def _run_kernel(control, workdir, argv):
@@ -74,7 +80,7 @@ def main():
     for name in filter(None, sys.argv[2].split(",")):
         __import__(name)
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    workdir = os.getcwd()
+    workdir, ipc_dir = os.getcwd(), os.path.normpath(sys.argv[3])
     reader = control.makefile("r", encoding="utf-8")
     exited = {}
 
@@ -86,7 +92,7 @@ def main():
         request = json.loads(line)
         if request["op"] == "start":
             exited.clear()
-            _clean_slate(workdir)
+            _clean_slate(workdir, ipc_dir)
             pid = os.fork()
             if pid == 0:
                 code = 1
