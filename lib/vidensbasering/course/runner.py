@@ -11,6 +11,9 @@ two changes made through nbgrader's configuration:
    ``autograded/``) happens under one lock, so the gradebook (SQLite) has a single writer at any
    moment; only the kernels, which are separate processes, run concurrently. The lock is released
    for exactly the time a kernel executes a notebook.
+3. Each worker thread keeps a preheated sandbox (:class:`~vidensbasering.course.sandbox.Zygote`)
+   with ipykernel, numpy and pandas imported and forks every student's kernel from it, instead of
+   starting Python and importing them again for each student.
 
 A submission that nbgrader cannot grade (invalid or empty file, missing or duplicated graded cell,
 a notebook of another assignment, a kernel that dies) becomes an outcome with status ``"failed"``

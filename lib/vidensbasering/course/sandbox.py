@@ -24,6 +24,15 @@ roughly 450 MB for the student's data), largest file written 64 MB (RLIMIT_FSIZE
 A cell that exceeds the memory limit gets a ``MemoryError`` or its kernel dies; either way only
 that submission is affected.
 
+Preheated kernels (:class:`Zygote`, used by the runner by default): one such sandbox per
+worker stays up for the whole batch and forks each student's kernel from a process that has
+ipykernel, numpy and pandas imported. The students of one worker therefore follow each other in
+the same sandbox; before each fork every other process in it is killed and the working folder
+and ``/tmp`` are emptied, the forked kernel is a copy of a process that never ran student code,
+and all of them are non-dumpable (no tracing, no reading another's memory). A student's code can
+kill that sandbox: its own grading then fails, and the next student gets a new one. A notebook
+folder with other files (data) gets a cold-started kernel, which can show them.
+
 Known limits, stated honestly: no limit on the number of processes or threads the student starts
 (they stay inside the sandbox's PID namespace and die with it), CPU time is bounded only by the
 per-cell timeout, and files are readable inside the sandbox when they are readable in the exposed
