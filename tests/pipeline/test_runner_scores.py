@@ -90,12 +90,14 @@ def _errors(root: Path, student: str) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, list]]:
-    """The same four submissions graded by plain nbgrader (in one course copy) and the runner."""
+    """The same four submissions graded by plain nbgrader (in one course copy), the runner with
+    preheated kernels (the default) and the runner with cold-started kernels."""
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("VIDENSBASERING_DB_URL", raising=False)
         patch.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
         base = tmp_path_factory.mktemp("scores")
         plain, sandboxed = _make_course(base / "plain"), _make_course(base / "sandboxed")
+        cold = _make_course(base / "cold")
         api = open_api(plain, private_gradebook=True)
         for student in EXPECTED:
             result = api.autograde(ASSIGNMENT, student)
@@ -104,22 +106,25 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
         outcomes = autograde_submissions(
             sandboxed, ASSIGNMENT, list(EXPECTED), workers=2, progress=finished.append
         )
-        yield plain, sandboxed, [outcomes, finished]
+        cold_outcomes = autograde_submissions(cold, ASSIGNMENT, list(EXPECTED), preheated=False)
+        yield plain, sandboxed, [outcomes, finished, cold, cold_outcomes]
 
 
 def test_runner_scores_equal_plain_nbgrader_cell_by_cell(graded: tuple[Path, Path, list]) -> None:
-    plain, sandboxed, _ = graded
-    plain_scores, sandboxed_scores = _cell_scores(plain), _cell_scores(sandboxed)
-    assert sandboxed_scores == plain_scores
+    plain, sandboxed, (outcomes, _, cold, cold_outcomes) = graded
+    plain_scores = _cell_scores(plain)
     assert {s: sum(v or 0 for v in cells.values()) for s, cells in plain_scores.items()} == EXPECTED
-    for student in EXPECTED:
-        assert _errors(sandboxed, student) == _errors(plain, student), student
+    for course in (sandboxed, cold):
+        assert _cell_scores(course) == plain_scores, course.name
+        for student in EXPECTED:
+            assert _errors(course, student) == _errors(plain, student), (course.name, student)
+    assert cold_outcomes == outcomes
 
 
 def test_outcomes_in_input_order_with_totals_and_manual_grading(
     graded: tuple[Path, Path, list],
 ) -> None:
-    _, _, (outcomes, finished) = graded
+    _, _, (outcomes, finished, *_) = graded
     assert outcomes == [
         # max_score counts the reflection graded by hand: 7 autograded + 3 = 10.
         GradingOutcome(student, "graded", "", score, 10.0, MANUAL[student])
