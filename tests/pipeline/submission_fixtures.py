@@ -89,6 +89,12 @@ def kernel_kill() -> bytes:
     )
 
 
+def kernel_kill_all() -> bytes:
+    """opg2's answer sends SIGKILL to every process it may signal (in a preheated sandbox that
+    includes the process the kernels are forked from): the grading cannot finish."""
+    return _bytes(_correct(opg2_svar="import os\nimport signal\n\nos.kill(-1, signal.SIGKILL)"))
+
+
 def deleted_graded_cell() -> bytes:
     """The reflection (graded by hand, 3 points) was deleted; answers otherwise correct."""
     notebook = _correct()
@@ -285,6 +291,7 @@ CASES: dict[str, Callable[[], bytes]] = {
     "unbounded_memory": unbounded_memory,
     "kernel_exit": kernel_exit,
     "kernel_kill": kernel_kill,
+    "kernel_kill_all": kernel_kill_all,
     "deleted_graded_cell": deleted_graded_cell,
     "deleted_test_cell": deleted_test_cell,
     "duplicated_cell": duplicated_cell,

@@ -51,6 +51,7 @@ GRADED = {
 FAILED = {
     "kernel_exit": "stoppede Python-kernen",
     "kernel_kill": "stoppede Python-kernen",
+    "kernel_kill_all": "stoppede Python-kernen",
     "duplicated_cell": "flere gange (opg1_test)",
     "invalid_json": "ikke gyldig JSON",
     "empty_file": "tom fil",
