@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,13 @@ print(json.dumps({
 """
 
 
+def _run_in_new_loop(km: SandboxedKernelManager, code: str) -> str:
+    # A thread of its own gets a fresh event loop, also when the test session already runs one
+    # (pytest-playwright's session-scoped browser keeps a loop open in the main thread).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _run(km, code)).result()
+
+
 async def _run(km: SandboxedKernelManager, code: str) -> str:
     await km.start_kernel(cwd=None)
     client = km.client()
@@ -170,9 +178,9 @@ def test_a_preheated_kernel_starts_clean_after_the_previous_student(tmp_path: Pa
         def manager() -> SandboxedKernelManager:
             return SandboxedKernelManager(zygote=zygote, course_root=str(course))
 
-        spy = asyncio.run(_run(manager(), FIRST_STUDENT))
+        spy = _run_in_new_loop(manager(), FIRST_STUDENT)
         assert spy.isdigit()
-        report = json.loads(asyncio.run(_run(manager(), SECOND_STUDENT.replace("SPY", spy))))
+        report = json.loads(_run_in_new_loop(manager(), SECOND_STUDENT.replace("SPY", spy)))
     finally:
         zygote.close()
     # Nothing the first student left behind (files, a process, variables) reaches the second.
