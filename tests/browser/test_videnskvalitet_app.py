@@ -136,6 +136,8 @@ def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(
     assert "anywidget" in names
     assert not names & {"@jupyter/nbgrader", "@jupyter-notebook/lab-extension"}
     assert config["fullMathjaxUrl"] is None and config["mathjaxConfig"] is None
+    # The app's kernel talks to the server over Unix sockets, not TCP ports (etc/jupyter).
+    assert "Kernel is running over TCP" not in course_server.log.read_text(errors="replace")
 
 
 def test_formgrader_finds_the_course_assignments(course_server: Server, page: Page) -> None:
