@@ -54,6 +54,33 @@ def test_hidden_region_and_its_traceback_are_removed() -> None:
     assert visible.outputs[0]["traceback"] == ERROR["traceback"]
 
 
+def test_a_failing_visible_test_is_not_called_hidden() -> None:
+    # The NameError is raised on line 1, above the hidden region that starts on line 2: the
+    # student left the answer blank, and a visible test says so.
+    source = (
+        "assert isinstance(svar, float)\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "assert abs(svar - 42.0) < 1e-3\n"
+        "### END HIDDEN TESTS"
+    )
+    blank = {
+        "output_type": "error",
+        "ename": "NameError",
+        "evalue": "name 'svar' is not defined",
+        "traceback": [
+            "\x1b[31m---------\x1b[39m",
+            "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 1\x1b[39m",
+            "Cell In[3], line 1\n----> 1 assert isinstance(svar, float)",
+        ],
+    }
+    result, _ = HideHiddenTests().preprocess(new_notebook(cells=[_grade_cell(source, [blank])]), {})
+    assert result.cells[0].outputs[0]["traceback"] == [
+        "En af de synlige tests i cellen fejlede. Kør cellen i din notebook for at se hvilken, og "
+        "ret dit svar.",
+        "NameError: name 'svar' is not defined",
+    ]
+
+
 def test_hidden_region_outside_a_grade_cell_is_an_error() -> None:
     cell = new_code_cell("### BEGIN HIDDEN TESTS\nx = 1\n### END HIDDEN TESTS")
     with pytest.raises(RuntimeError, match="not a grade cell"):

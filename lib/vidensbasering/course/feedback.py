@@ -11,12 +11,31 @@ quotes the failing line. It is registered in ``course/nbgrader_config.py`` as on
 
 from __future__ import annotations
 
+import re
+
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests
 
 from vidensbasering.i18n import t
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: The frame IPython prints for code run from a cell: "Cell In[3], line 4".
+_CELL_FRAME = re.compile(r"Cell In\[\d*\], line (\d+)")
+
+
+def failing_line(traceback: list[str]) -> int | None:
+    """Line number, within the executed cell, where an ``error`` output's traceback starts.
+
+    The first ``Cell In[n], line L`` frame is the cell that was run (later frames are functions
+    it called). ``None`` when the traceback names no cell line.
+    """
+    for entry in traceback:
+        match = _CELL_FRAME.search(_ANSI.sub("", entry))
+        if match:
+            return int(match.group(1))
+    return None
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -28,9 +47,12 @@ class HideHiddenTests(ClearHiddenTests):
     changes them changes them here too.
 
     In a grade cell that had a hidden region, the traceback of every ``error`` output becomes two
-    lines: a Danish notice (catalog key ``grading.hidden_test_failed``) and the error with its
-    message, e.g. ``AssertionError: Tjek fortegnet.`` (the message is the instructor's, so write it
-    to be read and without the expected value). The whole traceback goes, not only the hidden
+    lines: a Danish notice and the error with its message. The notice says a hidden test failed
+    (catalog key ``grading.hidden_test_failed``) only when the traceback's line in the cell lies
+    in the hidden region; a failure above it is a visible test's (``grading.visible_test_failed``),
+    which the student can run again. The error keeps its message, e.g.
+    ``AssertionError: Tjek fortegnet.`` (the instructor's: write it to be read and without the
+    expected value). The whole traceback goes, not only the hidden
     lines: IPython quotes the lines around the failing one, so even a failing visible test in such
     a cell would show hidden code. Cells without a hidden region are left exactly as they are.
     """
@@ -44,6 +66,7 @@ class HideHiddenTests(ClearHiddenTests):
             RuntimeError: from nbgrader, when a hidden region is not closed, is nested, or sits
                 in a cell that is not a grade cell (a malformed notebook).
         """
+        hidden_from = self._hidden_region_start(cell)
         had_hidden_region = self._remove_hidden_test_region(cell)
         if had_hidden_region and not utils.is_grade(cell) and self.enforce_metadata:
             raise RuntimeError(
@@ -56,5 +79,17 @@ class HideHiddenTests(ClearHiddenTests):
                     error = output.get("ename", "Error")
                     if output.get("evalue"):
                         error = f"{error}: {output['evalue']}"
-                    output["traceback"] = [t("grading.hidden_test_failed"), error]
+                    line = failing_line(output.get("traceback", []))
+                    visible = line is not None and hidden_from is not None and line < hidden_from
+                    notice = (
+                        "grading.visible_test_failed" if visible else "grading.hidden_test_failed"
+                    )
+                    output["traceback"] = [t(notice), error]
         return cell, resources
+
+    def _hidden_region_start(self, cell: NotebookNode) -> int | None:
+        """1-based line of the cell's first hidden-test delimiter, or ``None``."""
+        for number, text in enumerate(cell.get("source", "").splitlines(), start=1):
+            if self.begin_test_delimeter in text:
+                return number
+        return None
