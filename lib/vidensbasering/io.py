@@ -246,6 +246,8 @@ def _to_frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     if not rows:
         raise FileProblemsError([Problem(None, None, t("opfoelgning.file_empty"))])
     header_row, header = rows[0]
+    if len(rows) == 1:  # a header and nothing under it: nothing to follow up on
+        raise FileProblemsError([Problem(None, None, t("opfoelgning.file_header_only"))])
     # The table is as wide as its header; trailing cells that are empty everywhere (Excel often
     # reports some) are ignored, but a filled cell beyond the header is reported.
     width = max(i + 1 for i, c in enumerate(header) if c)

@@ -198,6 +198,8 @@ def test_missing_fields_are_named_in_danish():
 def test_unreadable_files_get_a_clear_message():
     cases = {
         b"": "opfoelgning.file_empty",
+        # Headers and no rows: refused, so an app keeps the data it already shows.
+        b"person_id;occasion;instrument;score\r\n": "opfoelgning.file_header_only",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest": "opfoelgning.file_xls",
         b"PK\x03\x04not really a zip": "opfoelgning.file_xlsx",
     }
