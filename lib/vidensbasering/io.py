@@ -116,10 +116,16 @@ class FileProblemsError(ValueError):
         self.problems: list[Problem] = list(problems)
         super().__init__(self.summary())
 
+    def heading(self) -> str:
+        """Danish heading that says how many problems to fix (singular for one)."""
+        if len(self.problems) == 1:
+            return t("opfoelgning.problems_heading_one")
+        return t("opfoelgning.problems_heading", n=len(self.problems))
+
     def summary(self, limit: int | None = None) -> str:
         """Danish text: a heading with the count, then one line per problem (first ``limit``)."""
         shown = self.problems if limit is None else self.problems[:limit]
-        lines = [t("opfoelgning.problems_heading", n=len(self.problems))]
+        lines = [self.heading()]
         lines += [f"- {p}" for p in shown]
         if len(shown) < len(self.problems):
             lines.append(t("opfoelgning.problems_more", n=len(self.problems) - len(shown)))

@@ -207,6 +207,8 @@ def test_unreadable_files_get_a_clear_message():
         with pytest.raises(vio.FileProblemsError) as caught:
             vio.read_table(data)
         assert caught.value.problems[0].message == t(key)
+        # One problem: "Ret dette problem", not "Ret disse 1 problemer".
+        assert caught.value.summary().startswith(t("opfoelgning.problems_heading_one"))
 
 
 def test_gas_weights_blank_means_one_and_bad_weight_is_reported():

@@ -263,7 +263,7 @@ def problems_html(error: FileProblemsError, limit: int = 200, note: str = "") ->
         more = (
             f"<p>{html.escape(t('opfoelgning.problems_more', n=len(error.problems) - limit))}</p>"
         )
-    heading = html.escape(t("opfoelgning.problems_heading", n=len(error.problems)))
+    heading = html.escape(error.heading())
     tail = f"<p>{html.escape(note)}</p>" if note else ""
     return (
         f'<div class="vb-problems" role="alert"><p><strong>{heading}</strong></p>'
