@@ -40,6 +40,12 @@ c.CourseDirectory.db_url = os.environ.get(
 # loops forever is interrupted and the cell is marked as failed, the batch goes on.
 c.ExecutePreprocessor.timeout = int(os.environ.get("VIDENSBASERING_CELL_TIMEOUT", "60"))
 c.ExecutePreprocessor.startup_timeout = 120
+# What the student reads in the feedback when a cell hit that limit (nbgrader's text is English).
+c.Execute.error_on_timeout = {
+    "ename": "CellTimeoutError",
+    "evalue": t("grading.cell_timeout"),
+    "traceback": [t("grading.cell_timeout")],
+}
 
 # What students see where a solution was removed: Danish, from the UI catalog.
 c.ClearSolutions.code_stub = {"python": t("grading.code_stub")}

@@ -23,6 +23,7 @@ from pipeline_helpers import ASSIGNMENT, COURSE_DIR, answered
 
 from vidensbasering.course import open_api
 from vidensbasering.course.runner import GradingOutcome, autograde_submissions
+from vidensbasering.i18n import t
 
 pytestmark = [
     pytest.mark.pipeline,
@@ -173,6 +174,8 @@ def test_runaway_cells_were_stopped_by_the_limits(batch: dict) -> None:
     loop_errors = [o["ename"] for o in _outputs(root, "infinite_loop", "opg1_svar")]
     # The kernel was interrupted (the loop raised KeyboardInterrupt) and nbgrader noted the timeout.
     assert loop_errors == ["KeyboardInterrupt", "CellTimeoutError"]
+    timeout_note = _outputs(root, "infinite_loop", "opg1_svar")[-1]
+    assert timeout_note["evalue"] == t("grading.cell_timeout")  # Danish, from the course config
     memory_errors = [o.get("ename") for o in _outputs(root, "unbounded_memory", "opg4_svar")]
     assert memory_errors == ["MemoryError"]
 
