@@ -10,3 +10,10 @@ c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 # Windows has no Unix sockets for ZeroMQ, so it keeps TCP.
 if os.name != "nt":
     c.KernelManager.transport = "ipc"
+
+# Every Voila page open starts a kernel (about 250 MB with pandas and Altair), and it stays
+# after the participant closes the tab. Kernels with no open page that have been idle for
+# 15 minutes are shut down; kernels of open lesson notebooks and app pages are never culled.
+c.MappingKernelManager.cull_idle_timeout = 15 * 60
+c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_connected = False

@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from vidensbasering import serve
 
@@ -180,3 +182,28 @@ def watch(page: Page) -> PageWatch:
 def page_watch(page: Page) -> PageWatch:
     """Record the page's requests, console errors, page errors, HTTP errors and failed requests."""
     return watch(page)
+
+
+#: Voila (0.5.13) now and then never finishes a render: the page's kernel has started and sits
+#: idle, and the server waits for a reply that never comes (upstream voila#1428, still open;
+#: seen here about once in 15 page opens). A participant reloads the page; the tests do the same
+#: once, with a warning, and fail if the second open stalls too.
+STALL_TIMEOUT_MS = 90_000
+
+
+def open_voila(page: Page, url: str, timeout_ms: int = 180_000) -> None:
+    """Open a Voila app page until its DOM is ready, reloading once after a stalled render."""
+    try:
+        page.goto(url, wait_until="domcontentloaded", timeout=STALL_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        warnings.warn(f"Voila render stalled (voila#1428); opening again: {url}", stacklevel=2)
+        page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+
+
+def fetch_voila_html(page: Page, url: str, timeout_ms: int = 180_000) -> Response:
+    """GET a Voila app page's HTML, asking once more after a stalled render (see above)."""
+    try:
+        return page.request.get(url, timeout=STALL_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        warnings.warn(f"Voila render stalled (voila#1428); asking again: {url}", stacklevel=2)
+        return page.request.get(url, timeout=timeout_ms)

@@ -23,7 +23,7 @@ from vidensbasering.serve import app_url
 from vidensbasering.theory_of_change import Indicator, TheoryOfChange, validate
 from vidensbasering.theory_of_change.layout import layout
 
-from .conftest import ARTIFACTS, Server, watch
+from .conftest import ARTIFACTS, Server, open_voila, watch
 
 pytestmark = pytest.mark.browser
 
@@ -164,11 +164,7 @@ def test_build_check_download_and_reopen_a_theory_of_change(
 ) -> None:
     seen = watch(page)
     page.set_default_timeout(ACTION_TIMEOUT_MS)
-    page.goto(
-        course_server.url(app_url("forandringsteori")),
-        wait_until="domcontentloaded",
-        timeout=LOAD_TIMEOUT_MS,
-    )
+    open_voila(page, course_server.url(app_url("forandringsteori")), timeout_ms=LOAD_TIMEOUT_MS)
     field(page, "app_element_text").wait_for(timeout=LOAD_TIMEOUT_MS)
     # An empty theory already draws the five column headings.
     expect(diagram_text(page).filter(has_text="Aktiviteter")).to_have_count(1)

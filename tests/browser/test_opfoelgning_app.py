@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from vidensbasering.i18n import t
 from vidensbasering.serve import app_url
 
-from .conftest import ARTIFACTS, PageWatch, Server
+from .conftest import ARTIFACTS, PageWatch, Server, open_voila
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +96,7 @@ def expected_categories(df: pd.DataFrame) -> dict[str, int]:
 def open_app(page: Page, server: Server) -> tuple[float, float]:
     """Open the app; return (DOM ready, every chart drawn) in seconds since navigation."""
     started = time.perf_counter()
-    page.goto(
-        server.url(app_url("opfoelgning")), wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS
-    )
+    open_voila(page, server.url(app_url("opfoelgning")), timeout_ms=LOAD_TIMEOUT_MS)
     dom_ready = time.perf_counter() - started
     for name in CHARTS:
         # Attached, not "visible": a horizontal rule's group has zero height.

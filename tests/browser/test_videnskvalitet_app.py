@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from vidensbasering.i18n import t
 from vidensbasering.serve import app_url
 
-from .conftest import ARTIFACTS, ROOT, Server, leaves_machine, watch
+from .conftest import ARTIFACTS, ROOT, Server, fetch_voila_html, leaves_machine, open_voila, watch
 
 pytestmark = pytest.mark.browser
 
@@ -67,11 +67,7 @@ def test_app_shows_estimate_and_redraws_for_cps(course_server: Server, page: Pag
     seen = watch(page)
 
     started = time.perf_counter()
-    page.goto(
-        course_server.url(app_url("videnskvalitet")),
-        wait_until="domcontentloaded",
-        timeout=LOAD_TIMEOUT_MS,
-    )
+    open_voila(page, course_server.url(app_url("videnskvalitet")), timeout_ms=LOAD_TIMEOUT_MS)
     dom_ready = time.perf_counter() - started
     page.locator(POINT).wait_for(timeout=LOAD_TIMEOUT_MS)
     first_chart = time.perf_counter() - started
@@ -120,7 +116,7 @@ def test_app_page_links_no_cdn_and_loads_no_jupyterlab_only_extension(
     course configuration does not let an address override the template.
     """
     url = course_server.url(app_url("videnskvalitet") + "?template=lab")
-    response = page.request.get(url, timeout=120_000)
+    response = fetch_voila_html(page, url)
     assert response.ok
     html = response.text()
     assert "cdn.jsdelivr.net" not in html and "cdnjs.cloudflare.com" not in html
