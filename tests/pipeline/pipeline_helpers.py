@@ -55,3 +55,35 @@ def answered(released: NotebookNode, answers: dict[str, str]) -> NotebookNode:
         if grade_id in answers:
             cell.source = answers[grade_id]
     return notebook
+
+
+#: A reflection for the hand-graded cell of ``videnskvalitet`` (the tests give it full marks).
+REFLECTION = (
+    "Lodtrækningen gør grupperne ens; CPS-gruppen tjente mere i forvejen, så den naive forskel "
+    "blander indsatsens effekt med forskellen mellem grupperne (selektion)."
+)
+
+
+def correct_answers() -> dict[str, str]:
+    """``videnskvalitet`` answered with the instructor's solutions and :data:`REFLECTION`."""
+    answers = {f"opg{i}_svar": solution_code(f"opg{i}_svar") for i in range(1, 5)}
+    return answers | {"opg5_refleksion": REFLECTION}
+
+
+def partly_wrong_answers() -> dict[str, str]:
+    """``videnskvalitet`` with opg1 and opg2 right (1 + 2 points) and opg3 and opg4 wrong.
+
+    opg3 divides by the control group's SD (Glass's delta: passes the visible range test, fails
+    the hidden value test); opg4 has the sign reversed (passes the visible type test, fails the
+    hidden one): 3 of the 7 automatic points.
+    """
+    return correct_answers() | {
+        "opg3_svar": (
+            'indsats = nsw.loc[nsw["treat"] == 1, "re78"]\n'
+            'kontrol = nsw.loc[nsw["treat"] == 0, "re78"]\n'
+            "d_eksperiment = float((indsats.mean() - kontrol.mean()) / kontrol.std())"
+        ),
+        "opg4_svar": (
+            'forskel_cps = float(cps["re78"].mean() - nsw.loc[nsw["treat"] == 1, "re78"].mean())'
+        ),
+    }

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from lms_fixtures import MONDAY, SUNDAY, WEDNESDAY, make_zip, released, with_note
 from nbgrader.api import Gradebook
-from pipeline_helpers import ASSIGNMENT, answered, solution_code
+from pipeline_helpers import ASSIGNMENT, answered, correct_answers, partly_wrong_answers
 from typer.testing import CliRunner
 
 from vidensbasering import cli
@@ -23,10 +23,6 @@ pytestmark = [
 
 runner = CliRunner()
 
-REFLECTION = (
-    "Lodtrækningen gør grupperne ens; CPS-gruppen tjente mere i forvejen, så den naive forskel "
-    "blander indsatsens effekt med forskellen mellem grupperne."
-)
 # Canvas file names of the invented students (sortable name stem, user id, attachment id).
 CORRECT = "sørensenåse_12345_900_videnskvalitet.ipynb"
 BLANK = "olsenmads_222_901_videnskvalitet.ipynb"
@@ -35,30 +31,12 @@ BROKEN = "hansenbo_444_903_videnskvalitet.ipynb"
 
 
 def _correct() -> nbformat.NotebookNode:
-    answers = {f"opg{i}_svar": solution_code(f"opg{i}_svar") for i in range(1, 5)}
-    return answered(released(), answers | {"opg5_refleksion": REFLECTION})
+    return answered(released(), correct_answers())
 
 
 def _partly_wrong() -> nbformat.NotebookNode:
-    # opg1, opg2 right (1 + 2 points); opg3 uses the control group's SD (fails the hidden test),
-    # opg4 has the sign reversed (fails the hidden test): 3 of the 7 automatic points.
-    return answered(
-        released(),
-        {
-            "opg1_svar": solution_code("opg1_svar"),
-            "opg2_svar": solution_code("opg2_svar"),
-            "opg3_svar": (
-                'indsats = nsw.loc[nsw["treat"] == 1, "re78"]\n'
-                'kontrol = nsw.loc[nsw["treat"] == 0, "re78"]\n'
-                "d_eksperiment = float((indsats.mean() - kontrol.mean()) / kontrol.std())"
-            ),
-            "opg4_svar": (
-                'forskel_cps = float(cps["re78"].mean() - '
-                'nsw.loc[nsw["treat"] == 1, "re78"].mean())'
-            ),
-            "opg5_refleksion": REFLECTION,
-        },
-    )
+    # opg1, opg2 right (1 + 2 points), opg3 and opg4 fail their hidden tests: 3 of 7 automatic.
+    return answered(released(), partly_wrong_answers())
 
 
 def _grade(project: Path, archive: Path) -> object:

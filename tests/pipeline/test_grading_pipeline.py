@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from nbgrader.plugins import CsvExportPlugin
-from pipeline_helpers import ASSIGNMENT, answered, solution_code
+from pipeline_helpers import ASSIGNMENT, answered, correct_answers, partly_wrong_answers
 
 from vidensbasering.course import open_api
 
@@ -36,28 +36,8 @@ EXPECTED_SCORES = {CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0}
 EXPECTED_CELL_SCORES = {
     PARTLY_WRONG: {"opg1_test": 1.0, "opg2_test": 2.0, "opg3_test": 0.0, "opg4_test": 0.0}
 }
-REFLECTION = (
-    "Eksperimentet er mest troværdigt, fordi lodtrækning gør grupperne ens; CPS-gruppen tjente "
-    "i forvejen mere, så den naive forskel måler forskellen mellem grupperne (selektion)."
-)
 # Every hidden test in the source uses names with this prefix and nothing else does.
 HIDDEN_MARKER = "_skjult_"
-
-
-def _partly_wrong_answers() -> dict[str, str]:
-    return {
-        "opg1_svar": solution_code("opg1_svar"),
-        "opg2_svar": solution_code("opg2_svar"),
-        "opg3_svar": (
-            'indsats = nsw.loc[nsw["treat"] == 1, "re78"]\n'
-            'kontrol = nsw.loc[nsw["treat"] == 0, "re78"]\n'
-            "d_eksperiment = float((indsats.mean() - kontrol.mean()) / kontrol.std())"
-        ),
-        "opg4_svar": (
-            'forskel_cps = float(cps["re78"].mean() - nsw.loc[nsw["treat"] == 1, "re78"].mean())'
-        ),
-        "opg5_refleksion": REFLECTION,
-    }
 
 
 def test_three_students_get_exact_scores_and_feedback_without_hidden_tests(
@@ -71,12 +51,9 @@ def test_three_students_get_exact_scores_and_feedback_without_hidden_tests(
     )
     assert HIDDEN_MARKER not in nbformat.writes(released)
 
-    correct_answers = {f"opg{i}_svar": solution_code(f"opg{i}_svar") for i in range(1, 5)} | {
-        "opg5_refleksion": REFLECTION
-    }
-    submit(CORRECT, answered(released, correct_answers))
+    submit(CORRECT, answered(released, correct_answers()))
     submit(BLANK, released)
-    submit(PARTLY_WRONG, answered(released, _partly_wrong_answers()))
+    submit(PARTLY_WRONG, answered(released, partly_wrong_answers()))
 
     for student in EXPECTED_SCORES:
         result = api.autograde(ASSIGNMENT, student)

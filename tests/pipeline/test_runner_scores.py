@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
-from pipeline_helpers import ASSIGNMENT, COURSE_DIR, answered, solution_code
+from pipeline_helpers import ASSIGNMENT, COURSE_DIR, answered, correct_answers
 
 from vidensbasering.course import open_api
 from vidensbasering.course.runner import GradingOutcome, autograde_submissions
@@ -29,12 +29,6 @@ CORRECT, BLANK, PARTLY_WRONG, SPACED = "ida_jensen", "mads_olsen", "søren_ærø
 #   spaced id:    same answers as the correct student                  = 7, reflection waits
 EXPECTED = {CORRECT: 7.0, BLANK: 0.0, PARTLY_WRONG: 5.0, SPACED: 7.0}
 MANUAL = {CORRECT: True, BLANK: False, PARTLY_WRONG: True, SPACED: True}
-REFLECTION = "Lodtrækningen gør grupperne ens; CPS-gruppen tjente mere i forvejen (selektion)."
-
-
-def _answers() -> dict[str, str]:
-    answers = {f"opg{i}_svar": solution_code(f"opg{i}_svar") for i in range(1, 5)}
-    return answers | {"opg5_refleksion": REFLECTION}
 
 
 def _make_course(root: Path) -> Path:
@@ -51,10 +45,10 @@ def _make_course(root: Path) -> Path:
         )
     }
     notebooks = {
-        CORRECT: answered(released, _answers()),
+        CORRECT: answered(released, correct_answers()),
         BLANK: released,
-        PARTLY_WRONG: answered(released, _answers() | wrong_sign),
-        SPACED: answered(released, _answers()),
+        PARTLY_WRONG: answered(released, correct_answers() | wrong_sign),
+        SPACED: answered(released, correct_answers()),
     }
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for student, notebook in notebooks.items():
