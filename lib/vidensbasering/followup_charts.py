@@ -90,6 +90,13 @@ def _one_instrument(df: pd.DataFrame, instrument: str | None, what: str) -> pd.D
     return rows
 
 
+def _group_colour(by: str | None) -> alt.Color | alt.ColorValue:
+    """One colour per group when ``by`` names a group column, else the palette's blue."""
+    if by:
+        return alt.Color(f"{by}:N", title=t("opfoelgning.chart_group"))
+    return alt.value(charts.PALETTE[4])
+
+
 def _occasion_axis(first: int, last: int) -> alt.Axis:
     return alt.Axis(values=list(range(first, last + 1)), format="d", grid=False)
 
@@ -552,11 +559,7 @@ def gas_tscores(gas: pd.DataFrame, *, by: str | None = None) -> alt.TopLevelMixi
     )
     y_scale = alt.Scale(zero=False)
     box_size = 34 if not by else max(10, 34 // len(groups))
-    colour: alt.Color | alt.ColorValue = (
-        alt.Color(f"{by}:N", title=t("opfoelgning.chart_group"))
-        if by
-        else alt.value(charts.PALETTE[4])
-    )
+    colour = _group_colour(by)
     tooltip = [
         alt.Tooltip("occasion:Q", title=t("opfoelgning.chart_occasion"), format="d"),
         alt.Tooltip("n:Q", title=t("opfoelgning.chart_n"), format=",d"),
@@ -661,11 +664,7 @@ def group_trend(
         f"{t('opfoelgning.chart_score')} ({name})" if name else t("opfoelgning.chart_score")
     )
     y_scale = alt.Scale(zero=False)
-    colour: alt.Color | alt.ColorValue = (
-        alt.Color(f"{by}:N", title=t("opfoelgning.chart_group"))
-        if by
-        else alt.value(charts.PALETTE[4])
-    )
+    colour = _group_colour(by)
     tooltip = [
         alt.Tooltip("occasion:Q", title=t("opfoelgning.chart_occasion"), format="d"),
         alt.Tooltip("mean:Q", title=t("opfoelgning.chart_mean"), format=",.1f"),
