@@ -45,6 +45,9 @@ INTEGER_COLUMNS: tuple[str, ...] = ("treat", "age", "educ", "black", "hisp", "ma
 #: Earnings columns (US dollars, real terms), floating point.
 EARNINGS_COLUMNS: tuple[str, ...] = ("re74", "re75", "re78")
 
+#: Pre-treatment covariates: every column but the id, the treatment and the 1978 outcome.
+COVARIATES: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("data_id", "treat", "re78"))
+
 #: Row counts of the shipped files (FACTS §7: DW subsample 185/260, CPS-1 15,992).
 NSW_ROWS, NSW_TREATED, NSW_CONTROLS = 445, 185, 260
 CPS_ROWS = 15_992

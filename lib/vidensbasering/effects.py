@@ -28,21 +28,14 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from vidensbasering.data import COVARIATES
+
 Method = Literal["difference", "regression"]
 #: Estimators offered by :func:`estimate`.
 METHODS: tuple[str, ...] = get_args(Method)
 
 #: Pre-treatment covariates of the NSW data (age, schooling, indicators, 1974/75 earnings).
-DEFAULT_COVARIATES: tuple[str, ...] = (
-    "age",
-    "educ",
-    "black",
-    "hisp",
-    "marr",
-    "nodegree",
-    "re74",
-    "re75",
-)
+DEFAULT_COVARIATES: tuple[str, ...] = COVARIATES
 
 
 @dataclass(frozen=True)
