@@ -42,6 +42,7 @@ from vidensbasering.i18n import t
 from vidensbasering.measures import GAS_LEVELS, INSTRUMENT_RANGES
 
 __all__ = [
+    "CPR_CODE",
     "FIELDS",
     "FileProblemsError",
     "Problem",
@@ -72,10 +73,38 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _MAX_ECHO = 40
-_CPR_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?!\d)")
-_CPR_ANY = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)|^\d{9}$")
+#: :attr:`Problem.code` of the one problem that reports every CPR-like cell of a file.
+CPR_CODE = "cpr"
+#: At most this many CPR-like cells are located (row, column) in that problem's message.
+_CPR_LOCATIONS = 10
+# A CPR number as people and word processors write it: the date ``ddmmyy`` (optionally with dots,
+# hyphens or slashes between day, month and year) and four digits, separated by nothing, a hyphen
+# of any kind (hyphen, non-breaking hyphen, figure dash, en or em dash, minus), a slash, a dot or
+# spaces, also a hyphen with spaces around it. Only the digits' shape is matched here; the date
+# is checked afterwards (:func:`_valid_ddmmyy`).
+_DATE_SEP = r"[./-]?"
+_SERIAL_SEP = r"(?:\s*[-\u2010-\u2015\u2212/.]\s*|\s+)?"
+
+
+def _cpr_pattern(capture: bool) -> re.Pattern[str]:
+    two = r"(\d{2})" if capture else r"\d{2}"
+    return re.compile(
+        r"(?<!\d)(?<!\d[.,/-])"  # not the tail of a longer number, date or amount
+        rf"{two}{_DATE_SEP}{two}{_DATE_SEP}{two}{_SERIAL_SEP}\d{{4}}"
+        r"(?!\d)(?![.,/-]\d)"  # nor its head
+    )
+
+
+_CPR_RE = _cpr_pattern(capture=True)  # day, month and year as groups 1-3
+_CPR_SHAPE = _cpr_pattern(capture=False)  # the same without groups, for pandas' str.contains
 _NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _INT_RE = re.compile(r"^\d+$")
+# A whole number written with Danish thousands points, e.g. 1.234 or 12.345.678.
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$")
+#: Instruments whose score is a sum of whole item scores, so always a whole number: WEMWBS
+#: (14 items scored 1–5) and the SDQ scales (items scored 0/1/2) (FACTS §4). GAS levels have
+#: their own check.
+_WHOLE_NUMBER_INSTRUMENTS = frozenset(INSTRUMENT_RANGES) - {"GAS"}
 _DMY_RE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
@@ -88,11 +117,14 @@ class Problem:
         row: row number as shown in Excel (header = 1), or ``None`` for the whole file.
         column: the user's own column name, or ``None``.
         message: Danish text saying what is wrong (and, where useful, what to do).
+        code: what kind of problem it is, for code that acts on it (``"cpr"``: the file holds
+            CPR-like values and must not be kept); ``""`` for all others.
     """
 
     row: int | None
     column: str | None
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         if self.row is not None and self.column is not None:
@@ -115,6 +147,11 @@ class FileProblemsError(ValueError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
         super().__init__(self.summary())
+
+    @property
+    def has_cpr(self) -> bool:
+        """Whether the file holds CPR-like values (then nothing of it may be kept)."""
+        return any(p.code == CPR_CODE for p in self.problems)
 
     def heading(self) -> str:
         """Danish heading that says how many problems to fix (singular for one)."""
@@ -141,23 +178,38 @@ def _echo(value: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+def read_table(
+    data: bytes,
+    filename: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+) -> pd.DataFrame:
     """Read an uploaded CSV or ``.xlsx`` file into a table of text cells.
+
+    Reports exported from case-management systems often carry title rows (report name, date,
+    department) above the column headers. Unless ``header_row`` is given, the header is the
+    first row that fills as many columns as most rows of the file do, with every one of those
+    cells filled; the shorter rows above it are skipped and said so in ``attrs["notes"]``.
 
     Args:
         data: the file's bytes (never written to disk).
         filename: the uploaded file's name, used only to recognise ``.xlsx``/``.xls``; the content
             decides otherwise (an xlsx file is a zip archive).
         sheet: Excel sheet name; ``None`` = the first sheet.
+        header_row: the row (numbered as in Excel, from 1) that holds the column headers;
+            ``None`` finds it as described above. Rows above it are skipped.
 
     Returns:
         DataFrame of ``str`` cells (``""`` when empty), columns = the header row (stripped),
-        index = row numbers as in Excel (header is row 1), named ``"row"``.
+        index = row numbers as in Excel, named ``"row"``. ``attrs["header_row"]`` is the header's
+        row number and ``attrs["notes"]`` a list of Danish sentences about rows skipped above it
+        (empty when none were).
 
     Raises:
         FileProblemsError: empty file, unknown text encoding, old ``.xls``, unreadable Excel file,
-            empty or repeated column headers, rows with more or fewer fields than the header.
-            All problems of the file are listed together.
+            a ``header_row`` that is empty or past the end, empty or repeated column headers,
+            rows with more or fewer fields than the header. All problems of the file are listed
+            together.
     """
     name = (filename or "").lower()
     if data[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
@@ -166,7 +218,7 @@ def read_table(data: bytes, filename: str | None = None, sheet: str | None = Non
         rows = _xlsx_rows(data, sheet)
     else:
         rows = _csv_rows(data)
-    return _to_frame(rows)
+    return _to_frame(rows, header_row)
 
 
 def _decode(data: bytes) -> str:
@@ -246,11 +298,39 @@ def _xlsx_rows(data: bytes, sheet: str | None) -> list[tuple[int, list[str]]]:
         book.close()
 
 
-def _to_frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+def _filled_width(record: list[str]) -> int:
+    return max((i + 1 for i, c in enumerate(record) if c), default=0)
+
+
+def _find_header(rows: list[tuple[int, list[str]]]) -> int:
+    """Index in ``rows`` (non-empty rows) of the header: see :func:`read_table`."""
+    widths = [_filled_width(r) for _, r in rows]
+    counts = pd.Series(widths).value_counts()
+    usual = int(counts[counts == counts.max()].index.max())  # ties: the wider
+    if widths[0] >= usual or usual < 2:
+        return 0  # the first row is as wide as the data: no title rows
+    for i, (_, record) in enumerate(rows):
+        if widths[i] == usual and all(record[:usual]):
+            return i
+        if widths[i] > usual:
+            break
+    return 0
+
+
+def _to_frame(rows: list[tuple[int, list[str]]], header_row: int | None = None) -> pd.DataFrame:
     stripped = ((n, [c.strip() for c in r]) for n, r in rows)
     rows = [(n, r) for n, r in stripped if any(r)]
     if not rows:
         raise FileProblemsError([Problem(None, None, t("opfoelgning.file_empty"))])
+    if header_row is None:
+        start = _find_header(rows)
+    else:
+        start = next((i for i, (n, _) in enumerate(rows) if n == header_row), None)
+        if start is None:
+            msg = t("opfoelgning.header_row_missing", row=header_row)
+            raise FileProblemsError([Problem(None, None, msg)])
+    notes = _skipped_note(rows[0][0], rows[start][0]) if start else []
+    rows = rows[start:]
     header_row, header = rows[0]
     if len(rows) == 1:  # a header and nothing under it: nothing to follow up on
         raise FileProblemsError([Problem(None, None, t("opfoelgning.file_header_only"))])
@@ -278,7 +358,17 @@ def _to_frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
         numbers.append(number)
     if problems:
         raise FileProblemsError(problems)
-    return pd.DataFrame(body, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+    frame = pd.DataFrame(body, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+    frame.attrs["header_row"] = header_row
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def _skipped_note(first: int, header: int) -> list[str]:
+    key = (
+        "opfoelgning.title_row_skipped" if header - first == 1 else "opfoelgning.title_rows_skipped"
+    )
+    return [t(key, first=first, last=header - 1, header=header)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,8 +472,12 @@ def _valid_ddmmyy(dd: int, mm: int, yy: int) -> bool:
 def find_cpr_like(cells: pd.Series) -> pd.Series:
     """Which cells contain something that looks like a Danish CPR number.
 
-    A CPR number is ``ddmmyy-xxxx`` (dash or space optional): six digits forming a valid
-    day-month-year date followed by four digits. A bare nine-digit cell is also checked with a
+    A CPR number is ``ddmmyy-xxxx``: six digits forming a valid day-month-year date followed by
+    four digits (cpr.dk; FACTS §8). The separator may be missing or be a hyphen, en or em dash,
+    minus sign, slash, dot or spaces (also `` - ``), and the date may carry dots, hyphens or
+    slashes (``01.01.90-1234``). Amounts (``1.234.567``), dates (``01.01.1990``) and phone
+    numbers (``12 34 56 78``) do not match: the digits must not continue a longer number.
+    A bare nine-digit cell is also checked with a
     leading zero added, since Excel drops it from numbers (0101901234 → 101901234). The
     modulus-11 check is not applied: CPR numbers issued since 2007 need not satisfy it.
 
@@ -394,18 +488,51 @@ def find_cpr_like(cells: pd.Series) -> pd.Series:
         Boolean Series, same index.
     """
     text = cells.astype(str)
-    maybe = text.str.contains(_CPR_ANY, regex=True)
+    nine_digits = text.str.fullmatch(r"\d{9}", na=False)
+    # An Excel number cell loses a CPR number's leading zero: 0101901234 -> 101901234.
+    text = text.where(~nine_digits, "0" + text)
+    maybe = text.str.contains(_CPR_SHAPE, regex=True)
     if not maybe.any():
         return maybe
     hits = maybe.copy()
     for idx, value in text[maybe].items():
-        if len(value) == 9 and value.isdigit():
-            value = "0" + value  # an Excel number cell loses a CPR number's leading zero
         hits[idx] = any(
             _valid_ddmmyy(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             for m in _CPR_RE.finditer(value)
         )
     return hits
+
+
+def cpr_problem(hits: pd.DataFrame) -> Problem:
+    """The one problem that reports every CPR-like cell of a file, without showing any value.
+
+    Args:
+        hits: boolean DataFrame, index = the file's row numbers, columns = the user's column
+            names; ``True`` where a cell looks like a CPR number (:func:`find_cpr_like`).
+
+    Returns:
+        A :class:`Problem` with ``code`` :data:`CPR_CODE`, no row or column of its own, and a
+        Danish message that says how many cells, where the first ten are (row and column; a
+        column whose own name looks like a CPR number is named by its position), and what to
+        do instead (pseudonyms), once.
+    """
+    names = [str(c) for c in hits.columns]
+    header_cpr = find_cpr_like(pd.Series(names, dtype=object)).tolist()
+    label = {
+        c: t("opfoelgning.cpr_column_nr", n=i + 1) if header_cpr[i] else f"'{_echo(names[i])}'"
+        for i, c in enumerate(hits.columns)
+    }
+    stacked = hits.stack()
+    cells = [(int(row), column) for (row, column), hit in stacked.items() if hit]
+    cells.sort()
+    where = [
+        t("opfoelgning.cpr_location", row=row, column=label[column])
+        for row, column in cells[:_CPR_LOCATIONS]
+    ]
+    if len(cells) > _CPR_LOCATIONS:
+        where.append(t("opfoelgning.cpr_more", n=len(cells) - _CPR_LOCATIONS))
+    message = t("opfoelgning.cpr_cells", n=len(cells), where="; ".join(where))
+    return Problem(None, None, message, code=CPR_CODE)
 
 
 def _parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -468,12 +595,13 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
         for row, value in mapped.loc[mask[mask].index, field].items():
             problems.append(Problem(int(row), source.get(field, field), message_for(value)))
 
-    # 1. CPR-like values anywhere: refuse without echoing; these cells get no other message.
+    # 1. CPR-like values anywhere: refuse without echoing, in one problem however many cells
+    #    hold them; these cells get no other message.
     cpr = pd.DataFrame(False, index=mapped.index, columns=mapped.columns)
     for column in mapped.columns:
         cpr[column] = find_cpr_like(mapped[column])
-        for row in cpr.index[cpr[column]]:
-            problems.append(Problem(int(row), source.get(column, column), t("opfoelgning.cpr")))
+    if cpr.to_numpy().any():
+        problems.append(cpr_problem(cpr.rename(columns=lambda c: source.get(c, c))))
 
     # 2. Required fields.
     missing = [f for f in ("person_id", "instrument", "score") if f not in mapped.columns]
@@ -511,7 +639,9 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
     ranges = {n: INSTRUMENT_RANGES.get(n, (-np.inf, np.inf)) for n in out["instrument"].unique()}
     low = out["instrument"].map({n: r[0] for n, r in ranges.items()}).astype(float)
     high = out["instrument"].map({n: r[1] for n, r in ranges.items()}).astype(float)
-    outside = ok & ~is_gas & ((values < low) | (values > high))
+    whole = ok & ~is_gas & out["instrument"].isin(_WHOLE_NUMBER_INSTRUMENTS)
+    thousands = whole & cells.str.fullmatch(_THOUSANDS_RE, na=False)
+    outside = ok & ~is_gas & ~thousands & ((values < low) | (values > high))
     for row in outside[outside].index:
         inst = out.at[row, "instrument"]
         low_i, high_i = INSTRUMENT_RANGES[inst]
@@ -528,6 +658,18 @@ def validate(mapped: pd.DataFrame) -> pd.DataFrame:
                 ),
             )
         )
+    fraction = whole & ~thousands & ~outside & (values != values.round())
+    for mask, key in (
+        (thousands, "opfoelgning.thousands_point"),
+        (fraction, "opfoelgning.not_whole"),
+    ):
+        for row in mask[mask].index:
+            inst = out.at[row, "instrument"]
+            low_i, high_i = INSTRUMENT_RANGES[inst]
+            message = t(
+                key, value=_echo(cells[row]), instrument=inst, low=f"{low_i:g}", high=f"{high_i:g}"
+            )
+            problems.append(Problem(int(row), source["score"], message))
     bad_gas = ok & is_gas & ~values.isin(GAS_LEVELS)
     report(bad_gas, "score", lambda v: t("opfoelgning.gas_level", value=_echo(v)))
     out["score"] = values

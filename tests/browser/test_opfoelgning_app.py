@@ -225,21 +225,25 @@ def test_summary_csv_and_images_download(
 
 
 def danish_excel_file() -> tuple[bytes, pd.DataFrame]:
-    """A ';'-separated, decimal-comma, Windows-1252 file with Danish column names (invented)."""
+    """A ';'-separated, decimal-comma, Windows-1252 file with Danish column names (invented).
+
+    WEMWBS totals are whole numbers (a sum of 14 items scored 1–5); written with a decimal comma
+    as Excel does for a number column ("38,0").
+    """
     rows = [
         # code, date, form, points, team
-        ("P01", "03-02-2025", "WEMWBS", 38.5, "Højbo"),
+        ("P01", "03-02-2025", "WEMWBS", 38.0, "Højbo"),
         ("P01", "05-05-2025", "WEMWBS", 44.0, "Højbo"),
-        ("P01", "01-09-2025", "WEMWBS", 51.5, "Højbo"),
+        ("P01", "01-09-2025", "WEMWBS", 51.0, "Højbo"),
         ("P02", "04-02-2025", "WEMWBS", 41.0, "Højbo"),
-        ("P02", "06-05-2025", "WEMWBS", 40.5, "Højbo"),
+        ("P02", "06-05-2025", "WEMWBS", 40.0, "Højbo"),
         ("P03", "10-02-2025", "WEMWBS", 35.0, "Højbo"),
-        ("P03", "12-05-2025", "WEMWBS", 47.5, "Højbo"),
-        ("P04", "03-02-2025", "WEMWBS", 45.5, "Ågården"),
+        ("P03", "12-05-2025", "WEMWBS", 47.0, "Højbo"),
+        ("P04", "03-02-2025", "WEMWBS", 45.0, "Ågården"),
         ("P04", "07-05-2025", "WEMWBS", 46.0, "Ågården"),
         ("P05", "11-02-2025", "WEMWBS", 30.0, "Ågården"),
-        ("P05", "09-05-2025", "WEMWBS", 29.5, "Ågården"),
-        ("P06", "12-02-2025", "WEMWBS", 39.5, "Ågården"),
+        ("P05", "09-05-2025", "WEMWBS", 29.0, "Ågården"),
+        ("P06", "12-02-2025", "WEMWBS", 39.0, "Ågården"),
     ]
     frame = pd.DataFrame(rows, columns=["Kode", "Måledato", "Skema", "Point", "Hold"])
     text = frame.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
@@ -250,7 +254,7 @@ def test_upload_of_a_danish_excel_csv_with_column_mapping(
     course_server: Server, page: Page, page_watch: PageWatch
 ) -> None:
     content, frame = danish_excel_file()
-    assert b"H\xf8jbo" in content and b"38,5" in content  # cp1252 ø, decimal comma
+    assert b"H\xf8jbo" in content and b"38,0" in content  # cp1252 ø, decimal comma
     open_app(page, course_server)
     upload(page, "trivsel.csv", content)
     # "Kode" and "Skema" are not names the app recognises: it asks which column is what.
@@ -316,7 +320,7 @@ def test_broken_file_lists_every_problem_and_a_cpr_number_is_never_shown(
     expect(page.get_by_text(re.compile(r"^Data: eksempeldata"))).to_be_visible()
     screenshot(page, "opfoelgning-broken.png")
 
-    cpr = "150372-4821"  # invented, but shaped like a CPR number (15-03-72)
+    cpr = "150372\u20134821"  # invented, shaped like a CPR number (15-03-72), with an en dash
     with_cpr = (
         "Borger;Dato;Instrument;Score\r\n"
         "B01;03-02-2025;WEMWBS;40\r\n"
@@ -325,10 +329,12 @@ def test_broken_file_lists_every_problem_and_a_cpr_number_is_never_shown(
     upload(page, "cpr.csv", with_cpr)
     expect(items).to_have_count(1)
     expect(page.get_by_text(t("opfoelgning.app_mapping_heading"))).to_be_hidden()
-    expect(items.first).to_contain_text("række 3, kolonne 'Borger': værdien ligner et CPR-nummer")
+    expect(items.first).to_contain_text(
+        "Filen indeholder værdier, der ligner CPR-numre (1 celle(r): række 3, kolonne 'Borger')"
+    )
     screenshot(page, "opfoelgning-cpr.png")
     shown = page.content() + page.locator("body").inner_text()
-    for form in (cpr, cpr.replace("-", ""), cpr[:6], cpr[-4:]):
+    for form in (cpr, cpr.replace("\u2013", ""), cpr[:6], cpr[-4:]):
         assert form not in shown
     expect(page.get_by_text(re.compile(r"^Data: eksempeldata"))).to_be_visible()
     page_watch.assert_clean()

@@ -12,7 +12,7 @@ from vidensbasering.i18n import t
 
 DANISH = (
     "Borger;Dato;Redskab;Værdi;Bemærkning\r\n"
-    "B001;03-02-2025;WEMWBS;41,5;første møde\r\n"
+    "B001;03-02-2025;WEMWBS;41;første møde\r\n"
     "B001;04.05.2025;wemwbs;45;\r\n"
     "B002;2025-02-10;WEMWBS;38;boede på herberg\r\n"
     "B002;10/05/2025;WEMWBS;44,0;\r\n"
@@ -21,7 +21,7 @@ DANISH = (
 
 def _expected_danish(frame: pd.DataFrame) -> None:
     assert frame["person_id"].tolist() == ["B001", "B001", "B002", "B002"]
-    assert frame["score"].tolist() == [41.5, 45.0, 38.0, 44.0]
+    assert frame["score"].tolist() == [41.0, 45.0, 38.0, 44.0]  # "44,0": a whole number
     assert frame["instrument"].tolist() == ["WEMWBS"] * 4  # canonical spelling
     assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2025-02-03",
@@ -48,11 +48,11 @@ def test_utf8_with_bom_and_utf8_without():
 def test_comma_separated_with_decimal_point_and_quotes():
     text = (
         "person_id,occasion,instrument,score,note\n"
-        'B001,1,WEMWBS,41.5,"hej, med komma"\n'
-        "B001,2,WEMWBS,45,\n"
+        'B001,1,Egen skala,41.5,"hej, med komma"\n'
+        "B001,2,Egen skala,45,\n"
     )
     frame = vio.load_user_file(text.encode("utf-8"))
-    assert frame["score"].tolist() == [41.5, 45.0]
+    assert frame["score"].tolist() == [41.5, 45.0]  # an instrument the course does not know
     assert frame["occasion"].tolist() == [1, 2]
     assert "note" not in frame.columns
 
@@ -62,7 +62,7 @@ def test_xlsx_built_with_openpyxl():
     sheet = book.active
     sheet.append(["Borger-ID", "Måling", "Dato", "Instrument", "Score", "Team"])
     sheet.append(["B001", 1, dt.datetime(2025, 2, 3), "WEMWBS", 41, "Nord"])
-    sheet.append(["B001", 2, dt.date(2025, 5, 4), "WEMWBS", 45.5, "Nord"])
+    sheet.append(["B001", 2, dt.date(2025, 5, 4), "WEMWBS", 45.0, "Nord"])  # float cell
     sheet.append([None, None, None, None, None, None])  # an empty row: skipped, holds no data
     sheet.append(["B002", 1, "10-02-2025", "GAS", -1, "Syd"])
     buffer = io.BytesIO()
@@ -70,7 +70,7 @@ def test_xlsx_built_with_openpyxl():
     frame = vio.load_user_file(buffer.getvalue(), "opfølgning.xlsx")
     assert frame["person_id"].tolist() == ["B001", "B001", "B002"]
     assert frame["occasion"].tolist() == [1, 2, 1]
-    assert frame["score"].tolist() == [41.0, 45.5, -1.0]
+    assert frame["score"].tolist() == [41.0, 45.0, -1.0]
     assert frame["group"].tolist() == ["Nord", "Nord", "Syd"]
     assert frame["date"].dt.strftime("%d-%m-%Y").tolist() == [
         "03-02-2025",
@@ -136,21 +136,75 @@ def test_rows_with_wrong_number_of_fields_are_reported_not_dropped():
 
 @pytest.mark.parametrize(
     "cpr",
-    ["010190-1234", "0101901234", "290200 1234", "311299-4321"],
+    [
+        "010190-1234",
+        "0101901234",
+        "290200 1234",
+        "311299-4321",
+        "010190\u20131234",  # en dash, as word processors write it
+        "010190\u20141234",  # em dash
+        "010190 - 1234",  # spaced hyphen
+        "010190/1234",
+        "01.01.90-1234",  # dots in the date
+    ],
 )
-def test_cpr_like_values_are_refused_without_echoing_them(cpr):
+def test_cpr_like_values_are_refused_once_without_echoing_them(cpr):
     text = f"person_id;occasion;instrument;score;note\nB001;1;WEMWBS;40;\n{cpr};1;WEMWBS;41;\n"
     text += f"B003;1;WEMWBS;42;ring til {cpr}\n"
     with pytest.raises(vio.FileProblemsError) as caught:
         vio.load_user_file(text.encode("utf-8"))
     problems = caught.value.problems
-    assert [(p.row, p.column) for p in problems] == [(3, "person_id"), (4, "note")]
-    assert all(p.message == t("opfoelgning.cpr") for p in problems)
+    # One problem for the whole file, naming both cells (rows 3 and 4) but neither value.
+    assert len(problems) == 1 and caught.value.has_cpr
+    assert problems[0].code == vio.CPR_CODE
+    where = "; ".join(
+        t("opfoelgning.cpr_location", row=r, column=c)
+        for r, c in ((3, "'person_id'"), (4, "'note'"))
+    )
+    assert problems[0].message == t("opfoelgning.cpr_cells", n=2, where=where)
     digits = re.sub(r"\D", "", cpr)
     rendered = str(caught.value) + repr(caught.value) + "".join(map(repr, problems))
     assert digits not in re.sub(r"\D", "", rendered)
-    assert cpr[:6] not in rendered
-    assert "pseudonym" in t("opfoelgning.cpr")
+    assert cpr[:6] not in rendered and cpr[-4:] not in rendered
+    assert "pseudonym" in problems[0].message
+
+
+def test_twenty_cpr_cells_are_reported_in_one_sentence():
+    rows = "".join(f"B{i:03};1;WEMWBS;40;ring {i + 1:02}0190-1234\n" for i in range(20))
+    with pytest.raises(vio.FileProblemsError) as caught:
+        vio.load_user_file(f"person_id;occasion;instrument;score;note\n{rows}".encode())
+    problems = caught.value.problems
+    assert len(problems) == 1
+    text = caught.value.summary()
+    assert text.count("pseudonymer") == 1  # the refusal and its advice are said once
+    # The first ten cells are located (rows 2-11), then the count of the rest.
+    assert t("opfoelgning.cpr_location", row=11, column="'note'") in text
+    assert t("opfoelgning.cpr_location", row=12, column="'note'") not in text
+    assert t("opfoelgning.cpr_more", n=10) in text
+    assert "0190-1234" not in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1.234.567",  # an amount with thousands points
+        "12.345.678,90",
+        "1.234.567.890",
+        "01.01.1990",  # dates
+        "1990-01-01",
+        "01-01-1990 1234",
+        "31/12/2024",
+        "2024-01-15 10:30",
+        "12 34 56 78",  # phone numbers
+        "+45 12 34 56 78",
+        "+4512345678",
+        "1234 5678",
+        "150000",
+        "44,5",
+    ],
+)
+def test_amounts_dates_and_phone_numbers_are_not_cpr_numbers(value):
+    assert not vio.find_cpr_like(pd.Series([value])).any()
 
 
 def test_cpr_check_needs_a_valid_date():
@@ -250,3 +304,78 @@ def test_tab_separated_utf16_as_saved_by_excel_unicode_text():
     text = "person_id\toccasion\tinstrument\tscore\r\nB1\t1\tWEMWBS\t40\r\n"
     frame = vio.load_user_file(text.encode("utf-16"))  # BOM + UTF-16-LE
     assert frame["score"].tolist() == [40.0]
+
+
+@pytest.mark.parametrize(
+    ("instrument", "score", "key"),
+    [
+        ("WEMWBS", "41,5", "opfoelgning.not_whole"),
+        ("SDQ_TOTAL", "12.5", "opfoelgning.not_whole"),
+        ("SDQ_TOTAL", "1.234", "opfoelgning.thousands_point"),  # 1234 with a thousands point
+        ("WEMWBS", "44.000", "opfoelgning.thousands_point"),  # would silently read as 44
+    ],
+)
+def test_a_whole_number_scale_refuses_decimals_and_thousands_points(instrument, score, key):
+    text = f"person_id;occasion;instrument;score\nB1;1;{instrument};20\nB1;2;{instrument};{score}\n"
+    with pytest.raises(vio.FileProblemsError) as caught:
+        vio.load_user_file(text.encode())
+    low, high = (14, 70) if instrument == "WEMWBS" else (0, 40)
+    message = t(key, value=score, instrument=instrument, low=low, high=high)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(3, "score", message)]
+
+
+def test_a_whole_number_written_with_a_decimal_comma_is_accepted():
+    text = "person_id;occasion;instrument;score\nB1;1;WEMWBS;40,0\nB1;2;Egen skala;6,5\n"
+    assert vio.load_user_file(text.encode())["score"].tolist() == [40.0, 6.5]
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+REPORT_ROWS = [
+    ["Rapport: Trivselsmålinger, Bostøtten"],  # row 1: title
+    ["Udtrukket 01-12-2026", None, None, "Afdeling Nord"],  # row 2: date and department
+    [],  # row 3: empty
+    ["Borger", "Måling", "Instrument", "Score"],  # row 4: the header
+    ["B001", 1, "WEMWBS", 40],
+    ["B001", 2, "WEMWBS", 45],
+    ["B002", 1, "WEMWBS", 38],
+]
+
+
+def test_title_rows_above_the_header_are_skipped_and_said():
+    raw = vio.read_table(_workbook(REPORT_ROWS), "rapport.xlsx")
+    assert raw.columns.tolist() == ["Borger", "Måling", "Instrument", "Score"]
+    assert raw.index.tolist() == [5, 6, 7]  # Excel's row numbers are kept
+    assert raw.attrs["header_row"] == 4
+    assert raw.attrs["notes"] == [t("opfoelgning.title_rows_skipped", first=1, last=3, header=4)]
+    table = vio.load_user_file(_workbook(REPORT_ROWS), "rapport.xlsx")
+    assert table["score"].tolist() == [40.0, 45.0, 38.0]
+
+
+def test_the_same_report_as_csv_and_the_header_row_chosen_by_hand():
+    text = "Rapport: Trivsel;;;\r\nBorger;Måling;Instrument;Score\r\nB1;1;WEMWBS;40\r\n"
+    raw = vio.read_table(text.encode("cp1252"))
+    assert raw.attrs["notes"] == [t("opfoelgning.title_row_skipped", first=1, last=1, header=2)]
+    assert raw.columns.tolist() == ["Borger", "Måling", "Instrument", "Score"]
+    by_hand = vio.read_table(_workbook(REPORT_ROWS), "rapport.xlsx", header_row=4)
+    assert by_hand.columns.tolist() == ["Borger", "Måling", "Instrument", "Score"]
+    with pytest.raises(vio.FileProblemsError) as caught:
+        vio.read_table(_workbook(REPORT_ROWS), "rapport.xlsx", header_row=3)  # the empty row
+    assert caught.value.problems[0].message == t("opfoelgning.header_row_missing", row=3)
+
+
+def test_a_plain_file_has_no_notes_and_a_long_row_is_still_reported():
+    raw = vio.read_table(b"person_id;occasion;instrument;score\nB1;1;WEMWBS;40\n")
+    assert raw.attrs["notes"] == [] and raw.attrs["header_row"] == 1
+    # A data row wider than the header is not taken for the header (most rows are 4 wide).
+    text = "person_id;occasion;instrument;score\nB1;1;WEMWBS;40;x\nB1;2;WEMWBS;41\nB2;1;WEMWBS;39\n"
+    with pytest.raises(vio.FileProblemsError) as caught:
+        vio.read_table(text.encode())
+    assert [p.row for p in caught.value.problems] == [2]

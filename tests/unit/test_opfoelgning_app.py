@@ -263,7 +263,7 @@ def test_app_starts_on_the_example_and_follows_choices(dashboard):
 
 
 def test_app_reads_a_cp1252_file_after_the_participant_maps_columns(dashboard):
-    content = "Kode;Måledato;Skema;Point;Hold\r\nP1;03-02-2025;WEMWBS;40,5;Højbo\r\n" \
+    content = "Kode;Måledato;Skema;Point;Hold\r\nP1;03-02-2025;WEMWBS;40,0;Højbo\r\n" \
               "P1;05-05-2025;WEMWBS;47;Højbo\r\nP2;04-02-2025;WEMWBS;38;Højbo\r\n"  # fmt: skip
     dashboard.load_file(content.encode("cp1252"), "trivsel.csv")
     assert "der er ingen kolonne med person" in dashboard.messages.value
@@ -273,7 +273,7 @@ def test_app_reads_a_cp1252_file_after_the_participant_maps_columns(dashboard):
     dashboard.mapping["instrument"].value = "Skema"
     dashboard.use_mapping()
     assert dashboard.messages.value == f"<p>{t('opfoelgning.app_file_used')}</p>"
-    assert dashboard.data["score"].tolist() == [40.5, 47.0, 38.0]
+    assert dashboard.data["score"].tolist() == [40.0, 47.0, 38.0]
     assert dashboard.data["occasion"].tolist() == [1, 2, 1]
     assert dashboard.group.options[1:] == (("Højbo", "Højbo"),)
 
@@ -287,7 +287,7 @@ def test_app_forgets_a_file_with_a_cpr_number(dashboard):
         f"{cpr};05-05-2025;WEMWBS;44\r\n"
     )
     dashboard.load_file(content.encode(), "cpr.csv")
-    assert "ligner et CPR-nummer" in dashboard.messages.value
+    assert "ligner CPR-numre" in dashboard.messages.value
     assert cpr not in dashboard.messages.value and "4821" not in dashboard.messages.value
     assert dashboard._raw is None and dashboard.mapping_box.layout.display == "none"
     assert "eksempeldata" in dashboard.source.value  # the example is still shown
@@ -300,17 +300,17 @@ def test_app_reads_an_excel_workbook(dashboard):
     sheet = book.active
     sheet.append(["Borger", "Dato", "Instrument", "Score", "Gruppe"])
     sheet.append(["X1", dt.date(2025, 2, 3), "WEMWBS", 41, "Øst"])
-    sheet.append(["X1", dt.date(2025, 5, 5), "WEMWBS", 52.5, "Øst"])
+    sheet.append(["X1", dt.date(2025, 5, 5), "WEMWBS", 52.0, "Øst"])  # a float cell
     buffer = io.BytesIO()
     book.save(buffer)
     dashboard.load_file(buffer.getvalue(), "trivsel.xlsx")
     assert dashboard.messages.value == f"<p>{t('opfoelgning.app_file_used')}</p>"
-    assert dashboard.data["score"].tolist() == [41.0, 52.5]
+    assert dashboard.data["score"].tolist() == [41.0, 52.0]
     assert dashboard.data["date"].tolist() == [
         pd.Timestamp("2025-02-03"),
         pd.Timestamp("2025-05-05"),
     ]
-    assert dashboard._analysis.classified["change"].tolist() == [11.5]
+    assert dashboard._analysis.classified["change"].tolist() == [11.0]  # 52 - 41
 
 
 def test_a_citizen_in_two_groups_is_reported_with_rows(dashboard):
@@ -326,3 +326,21 @@ def test_a_citizen_in_two_groups_is_reported_with_rows(dashboard):
            "&#x27;Nord&#x27; i række 2." in dashboard.messages.value  # fmt: skip
     assert "række 3" in dashboard.messages.value
     assert "eksempeldata" in dashboard.source.value
+
+
+def test_app_reads_a_report_with_title_rows_and_says_what_it_skipped(dashboard):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Rapport: trivsel i bostøtten"])  # title rows from a case-management system
+    sheet.append(["Udtrukket 01-12-2026", None, "Team Øst"])
+    sheet.append(["Borger", "Dato", "Instrument", "Score", "Gruppe"])
+    sheet.append(["X1", dt.date(2025, 2, 3), "WEMWBS", 41, "Øst"])
+    sheet.append(["X1", dt.date(2025, 5, 5), "WEMWBS", 52, "Øst"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    dashboard.load_file(buffer.getvalue(), "rapport.xlsx")
+    skipped = t("opfoelgning.title_rows_skipped", first=1, last=2, header=3)
+    assert dashboard.messages.value == f"<p>{t('opfoelgning.app_file_used')}</p><p>{skipped}</p>"
+    assert dashboard.data["score"].tolist() == [41.0, 52.0]

@@ -208,7 +208,10 @@ def header_problems(raw: pd.DataFrame) -> list[Problem]:
     here. The message does not repeat the header.
     """
     hits = user_io.find_cpr_like(pd.Series([str(c) for c in raw.columns], dtype=object))
-    return [Problem(1, None, t("opfoelgning.cpr")) for _ in range(int(hits.sum()))]
+    return [
+        Problem(1, None, t("opfoelgning.cpr"), code=user_io.CPR_CODE)
+        for _ in range(int(hits.sum()))
+    ]
 
 
 def group_problems(table: pd.DataFrame) -> list[Problem]:
@@ -742,12 +745,13 @@ class OpfoelgningApp:
                 raise FileProblemsError(problems)
         except FileProblemsError as error:
             self.messages.value = problems_html(error, note=t("opfoelgning.app_file_not_used"))
-            if any(p.message == t("opfoelgning.cpr") for p in error.problems):
+            if error.has_cpr:
                 # A file with CPR numbers is not kept, not even in memory: it must be replaced.
                 self._raw = None
                 self.mapping_box.layout.display = "none"
             return
-        self.messages.value = f"<p>{t('opfoelgning.app_file_used')}</p>"
+        said = [t("opfoelgning.app_file_used"), *self._raw.attrs.get("notes", [])]
+        self.messages.value = "".join(f"<p>{html.escape(text)}</p>" for text in said)
         self.set_data(table, "opfoelgning.app_source_file")
 
     def _on_upload(self, change: dict) -> None:
