@@ -17,3 +17,7 @@ if os.name != "nt":
 c.MappingKernelManager.cull_idle_timeout = 15 * 60
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
+
+# Voila's app pages are Danish: <html lang="da"> (the server extension renders them with the
+# server's settings, not with voila.py's).
+c.VoilaExporter.language_code = "da"

@@ -17,3 +17,7 @@ c.VoilaConfiguration.extension_denylist = [
 c.VoilaConfiguration.page_config_hook = voila_page_config
 # Always that template: a "?template=..." in the address must not bring the CDN links back.
 c.VoilaConfiguration.allow_template_override = "NO"
+# The pages are Danish: <html lang="da"> (screen readers pick the voice from it). Standalone
+# Voila reads this file; the server extension gives its exporter the server's own settings, so
+# jupyter_server_config.py says the same.
+c.VoilaExporter.language_code = "da"

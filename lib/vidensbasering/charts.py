@@ -22,6 +22,8 @@ import altair as alt
 import platformdirs
 import vl_convert as vlc
 
+from vidensbasering.i18n import t
+
 LOCALE = "da-DK"
 
 #: Okabe–Ito palette (Okabe & Ito 2008), black left out; order as published.
@@ -49,8 +51,35 @@ def danish_locale() -> alt.Locale:
     )
 
 
+def accessible_name(title: object) -> str:
+    """The text of a chart title, as a screen reader should announce the chart.
+
+    Args:
+        title: an Altair/Vega-Lite title: a string, a list of lines, a ``TitleParams`` or its
+            dict (``{"text": ..., "subtitle": ...}``), or ``Undefined``/``None``.
+
+    Returns:
+        The title's lines (and subtitle) joined by " – "; the catalog's generic "Diagram" when
+        the chart has no title.
+    """
+    if isinstance(title, alt.TitleParams):
+        title = title.to_dict()
+    parts = [title.get("text"), title.get("subtitle")] if isinstance(title, dict) else [title]
+    lines: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            lines.append(part)
+        elif isinstance(part, list | tuple):
+            lines.extend(str(line) for line in part)
+    text = " – ".join(line.strip() for line in lines if line and line.strip())
+    return text or t("common.chart")
+
+
 def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the course's locale, palette and font to a top-level chart and return it.
+
+    A chart without a ``description`` gets its title as one: Vega makes the description the
+    drawing's accessible name (``aria-label``), which is otherwise "Vega visualization".
 
     Args:
         chart: any top-level Altair chart (Chart, LayerChart, ConcatChart, ...).
@@ -58,6 +87,8 @@ def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     Returns:
         The same chart configured; works for every renderer and for PNG/SVG export.
     """
+    if chart.description is alt.Undefined:
+        chart = chart.properties(description=accessible_name(chart.title))
     return chart.configure(locale=danish_locale(), font=FONT).configure_range(
         category=list(PALETTE)
     )

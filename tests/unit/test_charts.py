@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 
 from vidensbasering import charts
+from vidensbasering.i18n import t
 
 
 def _bar() -> alt.Chart:
@@ -89,3 +90,16 @@ def test_offline_bundle_is_built_once_and_then_read_from_the_cache(tmp_path):
     assert int(size) == len(alt.JupyterChart._esm)
     # Second kernel: bundling is made to fail, so passing means the cache was used.
     assert _probe(tmp_path, forbid_bundling=True)[:2] == ["True", size]
+
+
+def test_every_styled_chart_has_its_title_as_accessible_name():
+    # Vega names the drawing after the spec's description; without one it says "Vega visualization".
+    base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
+    titled = charts.style(base.properties(title=alt.TitleParams("Trivsel", subtitle="WEMWBS")))
+    assert titled.to_dict()["description"] == "Trivsel – WEMWBS"
+    assert charts.style(base.properties(title=["To", "linjer"])).to_dict()["description"] == (
+        "To – linjer"
+    )
+    assert charts.style(base).to_dict()["description"] == t("common.chart")
+    kept = charts.style(base.properties(title="T", description="Egen beskrivelse")).to_dict()
+    assert kept["description"] == "Egen beskrivelse"

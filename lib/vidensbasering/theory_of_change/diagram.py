@@ -233,6 +233,11 @@ def _skeleton_chart() -> alt.LayerChart:
     Coordinates are pixels (``x`` right, ``y`` down from the top-left corner) and every position
     channel has ``scale=None``, so the spec does not depend on the drawing's size: one spec
     serves every theory of change, and only the data, size and title change.
+
+    Screen readers read the texts (column headings, the elements' texts, the arrows' numbers and
+    the listed assumptions), each as itself; boxes, lines, arrowheads and circles are decoration
+    (``aria=False``). A decorative layer must not be left to Vega's default: an empty layer (a new,
+    empty theory of change) would be an unnamed graphic, which axe-core rightly reports.
     """
     x = alt.X("x:Q", scale=None, axis=None)
     y = alt.Y("y:Q", scale=None, axis=None)
@@ -242,7 +247,7 @@ def _skeleton_chart() -> alt.LayerChart:
 
     layers = [
         data("links")
-        .mark_line(strokeWidth=1.4)
+        .mark_line(strokeWidth=1.4, aria=False)
         .encode(
             x=x,
             y=y,
@@ -256,7 +261,7 @@ def _skeleton_chart() -> alt.LayerChart:
             ),
         ),
         data("boxes")
-        .mark_rect(cornerRadius=4)
+        .mark_rect(cornerRadius=4, aria=False)
         .encode(
             x=x,
             x2="x2:Q",
@@ -271,7 +276,7 @@ def _skeleton_chart() -> alt.LayerChart:
             ],
         ),
         data("heads")
-        .mark_point(shape="triangle", filled=True, size=45, opacity=1)
+        .mark_point(shape="triangle", filled=True, size=45, opacity=1, aria=False)
         .encode(
             x=x,
             y=y,
@@ -279,7 +284,14 @@ def _skeleton_chart() -> alt.LayerChart:
             color=alt.Color("colour:N", scale=None),
         ),
         data("labels")
-        .mark_circle(size=190, color="white", stroke=ARROW_COLOUR, strokeWidth=1, opacity=1)
+        .mark_circle(
+            size=190,
+            color="white",
+            stroke=ARROW_COLOUR,
+            strokeWidth=1,
+            opacity=1,
+            aria=False,
+        )
         .encode(
             x=x,
             y=y,
@@ -292,6 +304,7 @@ def _skeleton_chart() -> alt.LayerChart:
         .encode(
             x=x,
             y=y,
+            description=alt.Description("text:N"),
             text="text:N",
             size=alt.Size("size:Q", scale=None),
             color=alt.Color("colour:N", scale=None),
@@ -301,6 +314,7 @@ def _skeleton_chart() -> alt.LayerChart:
         .encode(
             x=x,
             y=y,
+            description=alt.Description("text:N"),
             text="text:N",
             size=alt.Size("size:Q", scale=None),
             color=alt.Color("colour:N", scale=None),
@@ -333,6 +347,7 @@ def diagram_spec(
         width=data.width,
         height=data.height,
         title=data.title,
+        description=t("common.toc_chart", title=data.title),
         datasets={name: data.datasets[name] for name in LAYERS},
     )
     return spec
@@ -359,7 +374,12 @@ def diagram(
         as named data sets (one per layer, see :data:`LAYERS`).
     """
     data = diagram_data(toc, findings, show_assumptions, geometry)
-    chart = _skeleton_chart().properties(width=data.width, height=data.height, title=data.title)
+    chart = _skeleton_chart().properties(
+        width=data.width,
+        height=data.height,
+        title=data.title,
+        description=t("common.toc_chart", title=data.title),  # the drawing's accessible name
+    )
     # Set directly: passing rows through properties() would check every row against the schema.
     chart.datasets = {name: data.datasets[name] for name in LAYERS}
     return chart
