@@ -105,7 +105,87 @@ def _refleksion() -> Case:
     )
 
 
-CASES = {case.assignment: case for case in (_refleksion(),)}
+def _rollefordeling() -> Case:
+    a = "rollefordeling"
+    return Case(
+        assignment=a,
+        answer_ids=("opg1_svar", "opg2_svar", "opg3_svar", "opg4_svar"),
+        partly_wrong={
+            # Reliability 0.91 instead of the cautious 0.89: one row per citizen, categories only
+            # for those measured at 12 months, few deteriorations (visible tests), but more
+            # citizens get a reliable change (hidden test).
+            "opg1_svar": solution_code("opg1_svar", a).replace("0.89", "0.91"),
+            "opg2_svar": solution_code("opg2_svar", a),
+            "opg3_svar": solution_code("opg3_svar", a),
+            # 2011 minus 2023: the right size (visible test), the wrong sign (hidden test).
+            "opg4_svar": (
+                "landstal = national.national_figures()\n"
+                'anbragte = landstal[landstal["measure"] == '
+                '"Anbragte børn og unge (0-22 år) pr. 31. december"]\n'
+                "aendring_anbragte = int(\n"
+                '    anbragte.loc[anbragte["year"] == 2011, "count"].iloc[0]\n'
+                '    - anbragte.loc[anbragte["year"] == 2023, "count"].iloc[0]\n'
+                ")"
+            ),
+        },
+        reflection=(
+            "Borgeropgørelsen er til borger og medarbejder; tilbudsopgørelsen til ledelsen, der "
+            "bør spørge, hvorfor flest falder fra i Bostøtte Engen. Rollefordelingen er kursets "
+            "forslag."
+        ),
+        # Points: opg1 2, opg2 2, opg3 1, opg4 2 (autograded, 7); reflection 3 by hand; max 10.
+        #   correct:      2 + 2 + 1 + 2 + 3 (given by hand below)                    = 10
+        #   blank:        every answer raises                                        =  0
+        #   partly wrong: opg1 0 (hidden); opg2 2; opg3 1; opg4 0 (hidden)            =  3
+        expected={CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0},
+        partly_wrong_cells={"opg1_test": 0.0, "opg2_test": 2.0, "opg3_test": 1.0, "opg4_test": 0.0},
+        max_score=10.0,
+        hidden_messages=(
+            "tjek reliabiliteten og dine andre valg",
+            "tjek fortegnet (2023 minus 2011)",
+        ),
+    )
+
+
+def _videndeling() -> Case:
+    a = "videndeling"
+    return Case(
+        assignment=a,
+        answer_ids=("opg1_svar", "opg2_svar", "opg3_svar", "opg4_svar"),
+        partly_wrong={
+            "opg1_svar": solution_code("opg1_svar", a),
+            # C read as a trial: the young people chose for themselves, there was no lottery.
+            "opg2_svar": solution_code("opg2_svar", a).replace(
+                "comparison_group=True, cost_known=True",
+                "comparison_group=True, randomised=True, cost_known=True",
+                1,
+            ),
+            "opg3_svar": solution_code("opg3_svar", a),
+            # Level only, target group forgotten: F (school pupils) and I (prison) slip in.
+            "opg4_svar": (
+                'til_notatet = klassificeret.loc[klassificeret["nesta_level"] >= 3, "studie"]'
+                ".tolist()"
+            ),
+        },
+        reflection=(
+            "Spørgsmål: flere tidligere anbragte unge i uddannelse med mentor end med efterværn? "
+            "D er et gentaget randomiseret forsøg på niveau 4; B og H er på niveau 3."
+        ),
+        # Points: opg1 2, opg2 2, opg3 1, opg4 2 (autograded, 7); reflection 3 by hand; max 10.
+        #   correct:      2 + 2 + 1 + 2 + 3 (given by hand below)                    = 10
+        #   blank:        every answer raises                                        =  0
+        #   partly wrong: opg1 2; opg2 0 (hidden); opg3 1; opg4 0 (hidden)            =  3
+        expected={CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0},
+        partly_wrong_cells={"opg1_test": 2.0, "opg2_test": 0.0, "opg3_test": 1.0, "opg4_test": 0.0},
+        max_score=10.0,
+        hidden_messages=(
+            "C: de unge valgte selv, om de ville have en mentor. Er det lodtrækning?",
+            "både målgruppen og niveauet (mindst 3) skal passe",
+        ),
+    )
+
+
+CASES = {case.assignment: case for case in (_refleksion(), _rollefordeling(), _videndeling())}
 
 
 @pytest.fixture(scope="module")
