@@ -65,8 +65,13 @@ c.GenerateSolution.preprocessors = [
 # Feedback: nbgrader keeps hidden tests in the autograded notebook and, by default, in the
 # feedback HTML (nbgrader issue #917). One preprocessor added to nbgrader's own list removes the
 # hidden region from each test cell and the traceback that would quote it.
+# A reflection's marking guide (the "=== BEGIN MARK SCHEME ===" region of a manually graded task
+# cell) is removed from the student version by nbgrader, but autograding restores the locked
+# task cell from the gradebook, guide included, so the grader sees it in the formgrader; nbgrader's
+# own ClearMarkScheme takes it out of the feedback again.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "vidensbasering.course.feedback.HideHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

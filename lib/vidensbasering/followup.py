@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from vidensbasering.i18n import t
 from vidensbasering.measures import (
     CHANGE_CATEGORIES,
     ChangeCriteria,
@@ -43,7 +44,9 @@ from vidensbasering.measures import (
 
 __all__ = [
     "COLUMNS",
+    "DISCUSSION_REASONS",
     "GAS_INSTRUMENT",
+    "cases_to_discuss",
     "category_counts",
     "change_first_to_latest",
     "classify_changes",
@@ -346,3 +349,114 @@ def summary_by_occasion(
     out["ci_high"] = out["mean"] + tcrit * out["se"]
     out["n"] = out["n"].astype("int64")
     return out.reset_index()
+
+
+#: Why :func:`cases_to_discuss` picks a citizen, in the order the team should take them: code →
+#: catalog key of the Danish label (``refleksion.reason_*``) that the table shows.
+DISCUSSION_REASONS: dict[str, str] = {
+    "deteriorated": "refleksion.reason_deteriorated",
+    "no_reliable_change": "refleksion.reason_no_reliable_change",
+    "dropped_out": "refleksion.reason_dropped_out",
+}
+
+#: Spellings of a scale's direction that :func:`cases_to_discuss` accepts: the library's codes and
+#: the Danish labels the follow-up app shows (``opfoelgning.app_direction_*``), case-insensitive.
+_DIRECTIONS: dict[str, Direction] = {
+    "higher_is_better": "higher_is_better",
+    "higher_is_worse": "higher_is_worse",
+    "højere er bedre": "higher_is_better",
+    "højere score er bedre": "higher_is_better",
+    "lavere er bedre": "higher_is_worse",
+    "lavere score er bedre": "higher_is_worse",
+}
+
+
+def _direction(value: str) -> Direction:
+    key = " ".join(str(value).lower().split())
+    if key not in _DIRECTIONS:
+        raise ValueError(t("refleksion.error_direction", value=value))
+    return _DIRECTIONS[key]
+
+
+def cases_to_discuss(
+    df: pd.DataFrame,
+    instrument: str,
+    *,
+    reliability: float,
+    direction: str,
+    occasion: int,
+    cutoff: float | None = None,
+    by: Sequence[str] = (),
+    z: float = 1.96,
+) -> pd.DataFrame:
+    """The citizens a team should talk about at its reflection meeting, with the reason.
+
+    Three reasons, each a sign that the plan may not fit the citizen (the team's data-informed
+    reflection, KL/SFI point 4; Socialstyrelsen's *Håndbog i lovende praksis*, booklet 7):
+
+    * ``"deteriorated"``: reliable deterioration from the first to the latest measurement up to
+      ``occasion`` (Jacobson & Truax 1991: RC beyond ``z`` in the worse direction);
+    * ``"no_reliable_change"``: measured at ``occasion`` but without reliable change since the
+      first measurement (|RC| ≤ ``z``);
+    * ``"dropped_out"``: measured at the start but not at ``occasion`` (missing later occasions).
+
+    Only measurements up to ``occasion`` count ("by 12 months" = ``occasion=4`` in the course's
+    example). S_diff uses the SD of everyone's first score and ``reliability``; the cut-off is
+    ``cutoff`` or criterion a (see :func:`criteria_from_baseline`). A citizen who dropped out after
+    a reliable deterioration appears twice, once per reason.
+
+    Args:
+        df: tidy table (see module docstring); rows of other instruments are ignored.
+        instrument: e.g. ``"WEMWBS"``.
+        reliability: the scale's reliability in [0, 1), e.g. 0.89 for WEMWBS (Tennant et al. 2007).
+        direction: ``"højere er bedre"`` / ``"lavere er bedre"`` (the app's labels) or the codes
+            ``"higher_is_better"`` / ``"higher_is_worse"``.
+        occasion: the follow-up occasion the team looks at (whole number ≥ 2).
+        cutoff: a published cut-off in scale points, or ``None`` for criterion a.
+        by: extra columns to carry along, e.g. ``["group"]`` (constant per person).
+        z: critical value of the reliable change index (1.96 = two-sided 5 %).
+
+    Returns:
+        DataFrame with one row per citizen and reason, sorted by reason (in the order above) and
+        ``person_id``: ``person_id``, ``*by``, ``reason`` (ordered categorical of the Danish labels
+        of :data:`DISCUSSION_REASONS`), ``first_score``, ``latest_score`` (scale units; the latest
+        up to ``occasion``), ``latest_occasion`` (int) and ``rc`` (float; NaN for a citizen
+        measured once).
+
+    Raises:
+        ValueError: in Danish: ``instrument`` not in the table (the ones that are are listed),
+            ``occasion`` not a later occasion in the table, or an unknown ``direction``; and the
+            errors of :func:`criteria_from_baseline`.
+    """
+    code = _direction(direction)
+    _require(df, ["person_id", "occasion", "instrument", "score", *by])
+    instruments = sorted(set(df["instrument"]) - {GAS_INSTRUMENT})
+    if instrument not in instruments:
+        raise ValueError(
+            t("refleksion.error_instrument", value=instrument, known=", ".join(instruments))
+        )
+    rows = df[df["instrument"] == instrument]
+    occasions = sorted(int(o) for o in rows["occasion"].unique())
+    if occasion not in occasions[1:]:
+        known = ", ".join(str(o) for o in occasions[1:])
+        raise ValueError(t("refleksion.error_occasion", value=occasion, known=known))
+    rows = rows[rows["occasion"] <= occasion]
+    criteria = criteria_from_baseline(rows, instrument, reliability, direction=code, cutoff=cutoff)
+    classified = classify_changes(change_first_to_latest(rows, by=by), {instrument: criteria}, z=z)
+    reasons = {
+        "deteriorated": classified["category"] == "deteriorated",
+        "no_reliable_change": (classified["category"] == "unchanged")
+        & (classified["latest_occasion"] == occasion),
+        "dropped_out": classified["latest_occasion"] < occasion,
+    }
+    labels = [t(key) for key in DISCUSSION_REASONS.values()]
+    columns = ["person_id", *by, "first_score", "latest_score", "latest_occasion", "rc"]
+    parts = []
+    for reason, chosen in reasons.items():
+        part = classified.loc[chosen.to_numpy(), columns].copy()
+        part.insert(1 + len(by), "reason", t(DISCUSSION_REASONS[reason]))
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["reason"] = pd.Categorical(out["reason"], categories=labels, ordered=True)
+    out["latest_occasion"] = out["latest_occasion"].astype("int64")
+    return out.sort_values(["reason", "person_id"], kind="stable").reset_index(drop=True)

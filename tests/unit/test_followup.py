@@ -201,3 +201,110 @@ def test_domain_modules_import_no_widget_or_notebook_machinery():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.fixture
+def team_meeting() -> pd.DataFrame:
+    # Baseline 40, 44, 48, 44, 44: mean 44, SD √(32/4) = 2√2. With r = 0.75:
+    # S_diff = √2 · 2√2 · √0.25 = 2.0, so reliable change is beyond 1.96 · 2 = 3.92 points.
+    rows = [
+        ("A", "Nord", 1, 40),
+        ("A", "Nord", 2, 42),
+        ("A", "Nord", 3, 46),  # +6: RC +3
+        ("B", "Nord", 1, 44),
+        ("B", "Nord", 3, 40),  # -4: RC -2
+        ("C", "Syd", 1, 48),
+        ("C", "Syd", 3, 50),  # +2: RC +1
+        ("C", "Syd", 4, 60),  # after occasion 3: ignored when the team looks at occasion 3
+        ("D", "Syd", 1, 44),
+        ("D", "Syd", 2, 38),  # -6: RC -3, then gone
+        ("E", "Syd", 1, 44),  # measured once
+    ]
+    frame = pd.DataFrame(rows, columns=["person_id", "group", "occasion", "score"])
+    frame["instrument"] = "WEMWBS"
+    return frame
+
+
+def _reasons(table: pd.DataFrame) -> dict[str, list[str]]:
+    return {
+        str(reason): sorted(part["person_id"])
+        for reason, part in table.groupby("reason", observed=True)
+    }
+
+
+def test_cases_to_discuss_by_hand(team_meeting):
+    out = f.cases_to_discuss(
+        team_meeting, "WEMWBS", reliability=0.75, direction="højere er bedre", occasion=3
+    )
+    assert _reasons(out) == {
+        "Pålidelig forværring": ["B", "D"],
+        "Ingen pålidelig ændring ved opfølgningen": ["C"],
+        "Faldet fra før opfølgningen": ["D", "E"],
+    }
+    c = out.set_index("person_id").loc["C"]
+    assert (c["first_score"], c["latest_score"], c["latest_occasion"]) == (48, 50, 3)
+    assert c["rc"] == pytest.approx(1.0)
+    assert list(out.columns) == [
+        "person_id",
+        "reason",
+        "first_score",
+        "latest_score",
+        "latest_occasion",
+        "rc",
+    ]
+    assert list(out["reason"].cat.categories) == [
+        "Pålidelig forværring",
+        "Ingen pålidelig ændring ved opfølgningen",
+        "Faldet fra før opfølgningen",
+    ]
+    assert out["reason"].is_monotonic_increasing
+
+
+def test_cases_to_discuss_depends_on_direction_and_occasion(team_meeting):
+    worse = f.cases_to_discuss(
+        team_meeting, "WEMWBS", reliability=0.75, direction="higher_is_worse", occasion=3
+    )
+    # Higher is worse: A's +6 is the reliable deterioration; B's and D's falls are improvements.
+    assert _reasons(worse)["Pålidelig forværring"] == ["A"]
+    year = f.cases_to_discuss(
+        team_meeting,
+        "WEMWBS",
+        reliability=0.75,
+        direction="Højere score er bedre",
+        occasion=4,
+        by=["group"],
+    )
+    # At occasion 4 only C is measured (+12: RC 6, reliable improvement); everyone else is gone.
+    assert _reasons(year) == {
+        "Pålidelig forværring": ["B", "D"],
+        "Faldet fra før opfølgningen": ["A", "B", "D", "E"],
+    }
+    assert list(year["group"][year["person_id"] == "E"]) == ["Syd"]
+
+
+def test_cases_to_discuss_explains_mistakes_in_danish(team_meeting):
+    kwargs = {"reliability": 0.75, "occasion": 3}
+    with pytest.raises(ValueError, match="højere er bedre"):
+        f.cases_to_discuss(team_meeting, "WEMWBS", direction="op", **kwargs)
+    with pytest.raises(ValueError, match=r"findes ikke.*WEMWBS"):
+        f.cases_to_discuss(team_meeting, "SDQ", direction="højere er bedre", **kwargs)
+    for occasion in (1, 5):
+        with pytest.raises(ValueError, match="Vælg et af: 2, 3, 4"):
+            f.cases_to_discuss(
+                team_meeting,
+                "WEMWBS",
+                reliability=0.75,
+                direction="højere er bedre",
+                occasion=occasion,
+            )
+
+
+def test_cases_to_discuss_in_the_example_counts_persons_not_rows():
+    df = load_followup_example()
+    out = f.cases_to_discuss(
+        df, "WEMWBS", reliability=0.89, direction="højere er bedre", occasion=4
+    )
+    counts = out["reason"].value_counts(sort=False).tolist()
+    # 120 started, 98 measured at 12 months: 22 dropped out (lesson 04, section 8).
+    assert counts[2] == 22
+    assert out.groupby("reason", observed=True)["person_id"].nunique().tolist() == counts

@@ -3,7 +3,8 @@
 ``opfoelgning.csv`` is a housing-support service's follow-up data (120 citizens, WEMWBS at four
 occasions, GAS goals), made by :mod:`vidensbasering.examples.make_followup_data`, which documents
 the model and how it was checked against published norms. ``opfoelgning_ordbog.csv`` is its data
-dictionary in Danish.
+dictionary in Danish. :func:`load_levels_example` adds two more invented services in two invented
+municipalities (:mod:`vidensbasering.examples.make_levels_data`), made by the same seeded generator.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["followup_data_dictionary", "load_followup_example"]
+__all__ = ["followup_data_dictionary", "load_followup_example", "load_levels_example"]
 
 
 def load_followup_example() -> pd.DataFrame:
@@ -41,3 +42,16 @@ def followup_data_dictionary() -> pd.DataFrame:
     path = resources.files(__package__).joinpath("opfoelgning_ordbog.csv")
     with path.open("r", encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str)
+
+
+def load_levels_example() -> pd.DataFrame:
+    """Three invented services in two invented municipalities, as one tidy table.
+
+    Returns:
+        The rows of :func:`load_followup_example` (Bostøtte Ådalen) and of two more invented
+        services, with the extra columns ``municipality`` and ``service``; see
+        :mod:`vidensbasering.examples.make_levels_data`. 360 citizens.
+    """
+    from vidensbasering.examples import make_levels_data
+
+    return make_levels_data.generate()
