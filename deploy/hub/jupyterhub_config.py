@@ -10,9 +10,11 @@
   formgrader, students only the course's exchange.
 - Idle servers are stopped by jupyterhub-idle-culler.
 
-Settings come from environment variables, listed in :mod:`vidensbasering.hub`.
+Settings come from environment variables, listed in :mod:`vidensbasering.hub`. With
+``VIDENSBASERING_LTI13_ISSUER`` set, users log in from the LMS instead (``lti13_config.py``).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -135,3 +137,7 @@ c.JupyterHub.load_roles = [
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
     },
 ]
+
+# --- LMS login (LTI 1.3) instead of passwords -----------------------------------------------------
+if os.environ.get("VIDENSBASERING_LTI13_ISSUER"):
+    load_subconfig(str(DEPLOY / "lti13_config.py"))  # noqa: F821 (provided by traitlets)
