@@ -238,10 +238,18 @@ class Classroom:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-        self._kill_users_processes()
-        time.sleep(0.5)
-        for name in [self.instructor, *self.students]:
-            subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
+        left = [self.instructor, *self.students]
+        for _ in range(10):
+            self._kill_users_processes()
+            time.sleep(0.5)
+            left = [
+                name
+                for name in left
+                if subprocess.run(["userdel", "--remove", name], capture_output=True).returncode
+                not in (0, 6)  # 6: no such user
+            ]
+            if not left:
+                break
         for group in (self.settings.student_group, self.settings.instructor_group):
             subprocess.run(["groupdel", group], capture_output=True, check=False)
         for folder, mode in self.modes.items():
