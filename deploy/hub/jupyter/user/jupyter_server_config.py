@@ -14,4 +14,6 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.course_list": True,
     "nbgrader.server_extensions.validate_assignment": True,
     "nbgrader.server_extensions.formgrader": False,
+    # nbgitpuller links from an LMS page put a lesson into the user's home (README, "nbgitpuller").
+    "nbgitpuller": True,
 }
