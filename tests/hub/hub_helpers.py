@@ -67,6 +67,7 @@ class HubUser:
     base: str
     session: requests.Session = field(default_factory=requests.Session)
     token: str = ""
+    spawn_requested: float = 0.0
 
     def login(self) -> None:
         """Log in with the password through the hub's login form (PAM), then make an API token."""
@@ -102,12 +103,16 @@ class HubUser:
         kwargs.setdefault("timeout", 300)
         return requests.request(method, f"{self.base}{path}", headers=self.headers, **kwargs)
 
-    def start_server(self, timeout: float = 180) -> float:
-        """Start the user's server through the hub's API; return the seconds until it answers."""
-        began = time.perf_counter()
+    def request_server(self) -> None:
+        """Ask the hub to start the user's server (as the *Start My Server* button does)."""
+        self.spawn_requested = time.perf_counter()
         answer = self.call("POST", f"/hub/api/users/{self.name}/server")
         if answer.status_code not in (201, 202, 400):  # 400: already running
             raise AssertionError(f"spawn of {self.name}: {answer.status_code} {answer.text}")
+
+    def wait_for_server(self, timeout: float = 300) -> float:
+        """Wait until the user's server answers; return the seconds since it was requested."""
+        began = self.spawn_requested
         while time.perf_counter() - began < timeout:
             model = self.call("GET", f"/hub/api/users/{self.name}").json()
             server = model.get("servers", {}).get("")
@@ -204,6 +209,23 @@ class Classroom:
                     return time.perf_counter() - began
             time.sleep(0.3)
         raise AssertionError(f"the hub did not answer within {timeout} s")
+
+    def lesson_repository(self, owner: str) -> Path:
+        """A git repository with one lesson notebook, as an nbgitpuller link would name.
+
+        Owned by ``owner``: git refuses to read another account's repository ("dubious
+        ownership"), and a lesson repository on GitHub has no owner on this machine at all.
+        """
+        repo = self.tmp / "lektioner"
+        repo.mkdir()
+        shutil.copy2(PROJECT / "notebooks" / "01-videnskvalitet.ipynb", repo / "lektion.ipynb")
+        uid, gid = pwd.getpwnam(owner).pw_uid, pwd.getpwnam(owner).pw_gid
+        git = ["git", "-c", "user.name=Underviser", "-c", "user.email=u@example.dk"]
+        for argv in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "Lektion"]):
+            subprocess.run([*git, *argv], cwd=repo, check=True, capture_output=True)
+        for path in [repo, *repo.rglob("*")]:
+            os.chown(path, uid, gid, follow_symlinks=False)
+        return repo
 
     def user(self, name: str) -> HubUser:
         """A logged-in client of ``name``."""

@@ -84,6 +84,9 @@ class Cycle:
         self.cell_scores: dict[str, dict[str, float]] = {}
         self.feedback: dict[str, str] = {}
         self.autograde_output = ""
+        self.app_page = ""
+        self.app_files: list[str] = []
+        self.pull_events = ""
 
     def run(self) -> None:
         began = time.perf_counter()
@@ -93,14 +96,18 @@ class Cycle:
         _ok(instructor.grader("POST", f"assignment/{ASSIGNMENT}/assign"), "generate_assignment")
         _ok(instructor.grader("POST", f"assignment/{ASSIGNMENT}/release"), "release_assignment")
 
+        # The class logs in and starts its servers at about the same time, as in a lesson.
+        for name in room.students:
+            self.clients[name] = room.user(name)
+            self.clients[name].request_server()
         for number, name in enumerate(room.students):
-            student = self.clients[name] = room.user(name)
-            seconds = student.start_server()
+            seconds = self.clients[name].wait_for_server()
             if number == 0:
                 self.timings["first user server ready"] = seconds
-            self.submit(student)
+            self.submit(self.clients[name])
 
         self.check_cannot_see_each_other()
+        self.open_an_app_and_pull_a_lesson(self.clients[room.students[0]])
         _ok(instructor.grader("POST", f"assignment/{ASSIGNMENT}/collect"), "collect")
         result = run_as(
             room.instructor,
@@ -157,6 +164,26 @@ class Cycle:
         assert client.grader("GET", "status").status_code == 403
         assert client.grader("GET", f"submissions/{ASSIGNMENT}").status_code == 403
 
+    def open_an_app_and_pull_a_lesson(self, student: HubUser) -> None:
+        """Voila lists the apps of the student's copy of the lessons; nbgitpuller pulls one.
+
+        Only Voila's listing is fetched: rendering an app executes it, which on a loaded test
+        machine took minutes and once never finished (voila#1428, STACK-NOTES); the apps
+        themselves are rendered in Chromium by tests/browser.
+        """
+        apps = f"voila/tree/{hub.USER_COURSE_FOLDER}/notebooks/apps"
+        listing = student.server("GET", apps)
+        assert listing.status_code == 200, listing.text[:2000]
+        self.app_page = listing.text
+        folder = student.server("GET", f"api/contents/{hub.USER_COURSE_FOLDER}/notebooks/apps")
+        self.app_files = sorted(item["name"] for item in _ok(folder, "apps folder")["content"])
+        repo = self.room.lesson_repository(owner=student.name)
+        query = {"repo": f"file://{repo}", "branch": "main", "targetpath": "lektioner"}
+        with student.server("GET", "git-pull/api", params=query, stream=True) as events:
+            self.pull_events = events.text
+        lesson = student.server("GET", "api/contents/lektioner/lektion.ipynb")
+        assert lesson.status_code == 200, (self.pull_events, lesson.text)
+
     def grade_reflection(self, instructor: HubUser) -> None:
         """What the instructor does in the formgrader: full marks for the correct reflection."""
         correct = next(n for n, role in self.roles.items() if role == CORRECT)
@@ -192,8 +219,10 @@ class Cycle:
     def fetch_feedback(self, student: HubUser) -> None:
         form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
         listed = _assignment(student.server("POST", "assignments/fetch_feedback", data=form))
-        entry = next(a for a in listed if a["status"] == "submitted" and a["has_local_feedback"])
-        feedback_dir = entry["local_feedback_path"]
+        submitted = next(a for a in listed if a["status"] == "submitted")
+        latest = submitted["submissions"][-1]  # sorted by time stamp
+        assert latest["has_local_feedback"], latest
+        feedback_dir = latest["local_feedback_path"]  # relative to the server's root
         html_path = f"{feedback_dir}/{ASSIGNMENT}.html"
         opened = _ok(student.server("GET", f"api/contents/{html_path}?format=text"), "feedback")
         self.feedback[student.name] = opened["content"]
@@ -237,10 +266,21 @@ def test_each_student_gets_the_pipeline_tests_exact_scores(cycle: Cycle) -> None
 def test_feedback_reaches_each_student_without_hidden_tests(cycle: Cycle) -> None:
     for name, role in cycle.roles.items():
         page = html.unescape(cycle.feedback[name])
+        # nbgrader's feedback heading: "<assignment> (Score: <points> / <max>)".
+        assert f"(Score: {EXPECTED_SCORES[role]:.1f} / 10.0)</h4>" in page, role
         assert hidden_test_code(page, HIDDEN_MARKER) == [], name
         # The feedback is the student's own: the reflection of the correct answer is there.
         if role == CORRECT:
             assert "selektion" in page
+
+
+def test_voila_lists_the_apps_and_a_lesson_link_pulls_on_a_students_server(cycle: Cycle) -> None:
+    # Voila's listing page of the student's apps folder (its links are drawn by JavaScript),
+    # and the apps in the student's own copy of the lessons.
+    assert 'id="voila-tree-main"' in cycle.app_page
+    apps = sorted(p.name for p in (hub.PROJECT_ROOT / "notebooks" / "apps").glob("*.ipynb"))
+    assert [f for f in cycle.app_files if f.endswith(".ipynb")] == apps
+    assert '"phase": "finished"' in cycle.pull_events
 
 
 def test_the_autograde_command_reported_every_student(cycle: Cycle) -> None:
