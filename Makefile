@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml constraints.txt
 start: $(STAMP)
 	$(BIN)/python -m vidensbasering.serve --root "$(CURDIR)" --host $(HOST) --port $(PORT)
 
+# A class on this machine with JupyterHub (Linux, as root): users log in with their Unix password.
+# deploy/hub/jupyterhub_config.py; README "JupyterHub". Ctrl-C stops the hub and every server.
+.PHONY: hub
+hub: $(STAMP)
+	$(BIN)/python -m vidensbasering.hub --ip $(HOST) --port $(PORT)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

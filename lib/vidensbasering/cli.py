@@ -4,10 +4,14 @@ Commands:
     build   regenerate ``exercises/`` and ``solutions/`` from ``course/source`` with nbgrader.
     check   exit with status 1 and a list of files when they are out of step.
     grade   import an LMS zip, autograde, generate feedback, write the grades file.
+    autograde  autograde what the formgrader collected from a JupyterHub exchange (sandboxed).
+    hub-user add  create a hub user (a Unix account in the course's student or instructor group).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +24,7 @@ from rich.table import Table
 from sqlalchemy.exc import SAWarning
 
 from vidensbasering.course import NbgraderError, build, check, find_project_root
+from vidensbasering.course.collected import autograde_collected
 from vidensbasering.course.grading import GradeReport, grade
 from vidensbasering.course.lms import LmsImportError
 from vidensbasering.course.sandbox import SandboxUnavailableError
@@ -210,6 +215,89 @@ def grade_command(
         # Files, but not one student: almost always the wrong --lms or --pattern.
         typer.echo(t("grading.nothing_matched"), err=True)
         raise typer.Exit(1)
+
+
+@app.command("autograde")
+def autograde_command(
+    assignment: Annotated[str, typer.Argument(help="Opgavens navn, som den blev udgivet.")],
+    course: Annotated[
+        Path | None,
+        typer.Option(
+            "--kursus",
+            help="Kursusmappen (nbgrader-roden med submitted/). Standard: projektets course/.",
+            file_okay=False,
+            exists=True,
+        ),
+    ] = None,
+    regrade: Annotated[
+        bool, typer.Option("--alle", help="Ret alle indsamlede afleveringer, også uændrede.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Antal afleveringer, der rettes samtidig.")
+    ] = 2,
+    project: ProjectOption = None,
+) -> None:
+    """Ret de afleveringer, der er indsamlet fra JupyterHub (submitted/), i sandkassen."""
+    course_root = course if course is not None else _project(project) / "course"
+    warnings.filterwarnings("ignore", message="Object of type", category=SAWarning)
+    try:
+        outcomes = autograde_collected(course_root, assignment, regrade=regrade, workers=workers)
+    except (ValueError, SandboxUnavailableError) as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from err
+    console = Console()
+    table = Table(title=t("grading.summary_title", assignment=assignment))
+    for key in ("col_student", "col_status", "col_score"):
+        table.add_column(t(f"grading.{key}"))
+    for outcome in outcomes:
+        status = "failed" if outcome.status == "failed" else "graded"
+        if outcome.needs_manual_grading:
+            status = "manual"
+        table.add_row(
+            outcome.student_id,
+            t(f"grading.status_{status}"),
+            _score_text(outcome.score, outcome.max_score),
+            style="red" if status == "failed" else None,
+        )
+    console.print(table)
+    for outcome in outcomes:
+        if outcome.reason:
+            console.print(f"  - {outcome.student_id}: {outcome.reason}", markup=False)
+    if any(outcome.status == "failed" for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+hub_users = typer.Typer(help="Brugere på kursets JupyterHub (kræver root).", no_args_is_help=True)
+app.add_typer(hub_users, name="hub-user")
+
+
+@hub_users.command("add")
+def hub_user_add(
+    name: Annotated[str, typer.Argument(help="Brugernavnet, som brugeren logger ind med.")],
+    instructor: Annotated[
+        bool, typer.Option("--instructor", help="Underviser (formgrader) i stedet for studerende.")
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Læs adgangskoden fra standard input.")
+    ] = False,
+) -> None:
+    """Opret en Unix-bruger til hubben i kursets gruppe (studerende eller undervisere)."""
+    from vidensbasering import hub
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    if not password:
+        typer.echo("Adgangskoden må ikke være tom.", err=True)
+        raise typer.Exit(2)
+    try:
+        created = hub.add_user(name, password, hub.settings(), instructor=instructor)
+    except (OSError, subprocess.CalledProcessError) as err:
+        typer.echo(f"Brugeren kunne ikke oprettes: {err}", err=True)
+        raise typer.Exit(1) from err
+    role = "underviser" if instructor else "studerende"
+    typer.echo(f"{name}: {'oprettet' if created else 'opdateret'} som {role}.")
 
 
 if __name__ == "__main__":

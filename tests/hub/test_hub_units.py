@@ -1,0 +1,76 @@
+"""The hub's small helpers: settings, groups, which collected submissions need grading."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from vidensbasering import hub
+from vidensbasering.course.collected import collected_students, needs_grading
+
+
+def test_settings_default_to_nbgraders_exchange_and_the_course_account() -> None:
+    settings = hub.settings({})
+    assert settings.exchange == Path("/srv/nbgrader/exchange")
+    assert settings.course_owner == "grader-vidensbasering"
+    assert settings.course_root.name == "vidensbasering"
+    assert (settings.ip, settings.port) == ("127.0.0.1", 8000)
+
+
+def test_settings_come_from_the_environment() -> None:
+    settings = hub.settings(
+        {"VIDENSBASERING_COURSE_OWNER": "lene", "VIDENSBASERING_COURSE_ROOT": "/srv/kursus",
+         "VIDENSBASERING_HUB_PORT": "8123", "VIDENSBASERING_CULL_TIMEOUT": "600"}
+    )  # fmt: skip
+    assert settings.course_owner == "lene"
+    assert settings.course_root == Path("/srv/kursus")
+    assert settings.port == 8123
+    assert settings.cull_timeout == 600
+
+
+def test_users_servers_read_the_hub_settings_before_the_projects() -> None:
+    env = hub.server_environment(hub.settings({}), "user")
+    paths = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    # The first folder wins in Jupyter's config path: the hub's course root and exchange must
+    # override etc/jupyter's course root (the project's course/, closed to users).
+    assert paths[0].endswith("deploy/hub/jupyter/user")
+    assert paths[-1].endswith("etc/jupyter")
+    assert env["VIDENSBASERING_EXCHANGE"] == "/srv/nbgrader/exchange"
+
+
+def test_instructors_get_the_formgrader_and_students_only_the_exchange() -> None:
+    assert hub.course_hub_groups(instructor=False) == ["nbgrader-vidensbasering"]
+    assert hub.course_hub_groups(instructor=True) == [
+        "formgrade-vidensbasering",
+        "instructors",
+        "nbgrader-vidensbasering",
+    ]
+
+
+def _notebook(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / "videnskvalitet.ipynb"
+    path.write_text("{}", encoding="utf-8")
+    return path
+
+
+def test_only_new_or_changed_collected_submissions_need_grading(tmp_path: Path) -> None:
+    submitted = tmp_path / "submitted"
+    new = _notebook(submitted / "ida" / "videnskvalitet")
+    graded = _notebook(submitted / "mads" / "videnskvalitet")
+    changed = _notebook(submitted / "søren" / "videnskvalitet")
+    (submitted / "tom" / "videnskvalitet").mkdir(parents=True)  # no notebook: not a submission
+    _notebook(submitted / "ida" / "forandringsteori")  # another assignment
+    for student, age in (("mads", 100), ("søren", 100)):
+        folder = tmp_path / "autograded" / student / "videnskvalitet"
+        folder.mkdir(parents=True)
+        os.utime(folder, (new.stat().st_mtime, new.stat().st_mtime))
+        os.utime(tmp_path / "submitted" / student / "videnskvalitet" / "videnskvalitet.ipynb",
+                 (new.stat().st_mtime - age, new.stat().st_mtime - age))  # fmt: skip
+    os.utime(changed, (new.stat().st_mtime + 100, new.stat().st_mtime + 100))
+    assert graded.stat().st_mtime < new.stat().st_mtime
+
+    assert collected_students(tmp_path, "videnskvalitet") == ["ida", "mads", "søren"]
+    need = [s for s in ("ida", "mads", "søren") if needs_grading(tmp_path, "videnskvalitet", s)]
+    assert need == ["ida", "søren"]
+    assert collected_students(tmp_path / "nowhere", "videnskvalitet") == []
