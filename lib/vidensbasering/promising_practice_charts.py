@@ -312,6 +312,27 @@ def group_bars(assessments: Sequence[Assessment]) -> alt.Chart:
     return charts.style(chart)
 
 
+@cache
+def _bars_template() -> dict[str, Any]:
+    return group_bars([Assessment(), Assessment()]).to_dict()
+
+
+def group_bars_spec(assessments: Sequence[Assessment]) -> dict[str, Any]:
+    """The Vega-Lite spec of :func:`group_bars`, built from a cached structure (as
+    :func:`radar_spec`); equal to ``group_bars(assessments).to_dict()``."""
+    spec = copy.deepcopy(_bars_template())
+    rows = group_rows(assessments)
+    names = list(dict.fromkeys(r["assessment"] for r in rows))
+    spec["data"] = {"values": rows}
+    for layer in spec["layer"]:
+        layer["encoding"]["xOffset"]["sort"] = names
+    spec["layer"][0]["encoding"]["color"]["scale"] = {
+        "domain": names,
+        "range": list(charts.PALETTE[: len(names)]),
+    }
+    return spec
+
+
 def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = 2.0) -> bytes:
     """PNG bytes of a chart or spec (vl-convert, imported here; da-DK formats)."""
     import vl_convert as vlc

@@ -48,6 +48,8 @@ def test_group_bars_data_by_hand():
     before, after = _pair()
     rows = pc.group_rows([before, after])
     assert pc.group_bars([before, after]).to_dict()["data"]["values"] == rows
+    assert pc.group_bars_spec([before, after]) == pc.group_bars([before, after]).to_dict()
+    assert pc.group_bars_spec([after]) == pc.group_bars([after]).to_dict()
     means = {(r["assessment"], r["group"]): r["mean"] for r in rows}
     # Før: vidensgrundlag (2 + 0) / 2 = 1; koncept 3; udbredelse none; tilpasning 0. Efter: 2.
     assert means[("Før", "Vidensgrundlag")] == 1.0
