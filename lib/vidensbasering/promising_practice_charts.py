@@ -60,7 +60,9 @@ def point(number: int, radius: float) -> tuple[float, float]:
 
 def radar_rows(assessments: Sequence[Assessment]) -> list[dict]:
     """The assessments' outline points: :func:`chart_rows` plus ``x``, ``y`` (``None`` when
-    unrated) and ``step`` (0–11; the first spoke repeated at 11 closes the outline)."""
+    unrated), ``step`` (0–11; the first spoke repeated at 11 closes the outline) and
+    ``description`` (the point's accessible text, e.g. ``"1. Teori og viden: 2 – i nogen grad
+    (Team Nord)"``)."""
     out = []
     for row in chart_rows(assessments):
         step = SPOKES.index(row["element"])
@@ -69,7 +71,8 @@ def radar_rows(assessments: Sequence[Assessment]) -> list[dict]:
             x, y = (
                 point(row["element"], row["rating"]) if row["rating"] is not None else (None,) * 2
             )
-            out.append(row | {"x": x, "y": y, "step": s})
+            text = f"{row['name']}: {row['rating_label']} ({row['assessment']})"
+            out.append(row | {"x": x, "y": y, "step": s, "description": text})
     return out
 
 
@@ -202,7 +205,7 @@ def radar(assessments: Sequence[Assessment]) -> alt.LayerChart:
         legend=None,
     )
     tooltip = [
-        alt.Tooltip("assessment:N", title=t("lovende_praksis.legend_assessment")),
+        alt.Tooltip("assessment:N", title=t("lovende_praksis.tooltip_assessment")),
         alt.Tooltip("name:N", title=t("lovende_praksis.tooltip_element")),
         alt.Tooltip("group:N", title=t("lovende_praksis.tooltip_group")),
         alt.Tooltip("rating_label:N", title=t("lovende_praksis.tooltip_rating")),
@@ -214,7 +217,15 @@ def radar(assessments: Sequence[Assessment]) -> alt.LayerChart:
             strokeWidth=2.5,
             invalid="break-paths-filter-domains",
         )
-        .encode(x=x, y=y, color=colour, strokeDash=dash, order="step:Q", tooltip=tooltip)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            strokeDash=dash,
+            order="step:Q",
+            tooltip=tooltip,
+            description="description:N",
+        )
     )
     chart = alt.layer(grid, spokes, ring_labels, arcs, *group_labels, *labels, outlines).properties(
         width=SIZE,
@@ -296,7 +307,7 @@ def group_bars(assessments: Sequence[Assessment]) -> alt.Chart:
             legend=alt.Legend(title=t("lovende_praksis.legend_assessment"), orient="bottom"),
         ),
         tooltip=[
-            alt.Tooltip("assessment:N", title=t("lovende_praksis.legend_assessment")),
+            alt.Tooltip("assessment:N", title=t("lovende_praksis.tooltip_assessment")),
             alt.Tooltip("group:N", title=t("lovende_praksis.tooltip_group")),
             alt.Tooltip("mean:Q", title=t("lovende_praksis.tooltip_mean"), format=",.1f"),
             alt.Tooltip("n:Q", title=t("lovende_praksis.tooltip_n")),

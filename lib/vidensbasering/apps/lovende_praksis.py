@@ -12,8 +12,9 @@ summaries) are built in memory and sent over the widget channel (:mod:`.download
 
 The domain model, summaries and exports are in :mod:`vidensbasering.promising_practice`; the
 charts in :mod:`vidensbasering.promising_practice_charts`, imported when the app is built (not
-when this module is imported), and their image export (vl-convert) and the Excel export
-(openpyxl) only when someone downloads. Each redraw fills data into a chart structure built once.
+when this module is imported); the Excel export (openpyxl) only when someone downloads. The
+radar is drawn in the kernel as SVG (see :meth:`LovendePraksisApp._show`); each redraw fills
+data into a chart structure built once. The form uses plain ipywidgets (see ``_build``).
 Every text comes from the ``lovende_praksis`` section of the UI catalog.
 """
 
@@ -28,11 +29,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import display
 from pydantic import ValidationError
 
 from vidensbasering.apps.download import Download, DownloadButton
-from vidensbasering.apps.fields import SelectField, TextField
 from vidensbasering.i18n import t
 from vidensbasering.promising_practice import (
     ELEMENTS,
@@ -61,9 +60,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "md": ("md", "text/markdown"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-#: vega-embed options: SVG renderer (readable by screen readers and tests), no action menu
-#: (its links lead to the public Vega editor).
-EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 _LABEL_WIDTH = "13em"
 _FULL = {"width": "98%"}
 
@@ -196,6 +192,7 @@ _CSS = """
 .vb-lp table.vb-table td:nth-child(n+3), .vb-lp .vb-summary td { text-align: right; }
 .vb-lp table.vb-table caption { text-align: left; color: #4d4d4d; font-size: 0.92em; }
 .vb-lp .vb-chart svg { max-width: 100%; height: auto; }
+.vb-lp figure.vb-figure { margin: 0.4em 0; }
 .vb-lp :focus-visible { outline: 3px solid #0072B2; outline-offset: 1px; }
 </style>
 """
@@ -206,9 +203,17 @@ def _html(tag: str, key: str, css: str = "", **values: Any) -> widgets.HTML:
     return widgets.HTML(f"<{tag}{cls}>{html.escape(_k(key, **values))}</{tag}>")
 
 
-def _field(label: str, placeholder: str = "") -> TextField:
-    return TextField(
-        description=label, placeholder=placeholder, description_width=_LABEL_WIDTH, layout=_FULL
+_STYLE = {"description_width": _LABEL_WIDTH}
+
+
+def _text(label: str, placeholder: str = "") -> widgets.Text:
+    """A labelled text field that sends its text when it loses focus or on Enter."""
+    return widgets.Text(
+        description=label,
+        placeholder=placeholder,
+        continuous_update=False,
+        style=_STYLE,
+        layout=_FULL,
     )
 
 
@@ -222,15 +227,12 @@ class LovendePraksisApp:
     """
 
     def __init__(self, assessment: Assessment | None = None) -> None:
-        from vidensbasering import charts
         from vidensbasering import promising_practice_charts as pc
 
-        charts.use_offline_renderer()
         self._pc = pc
         self.assessment = assessment if assessment is not None else Assessment()
         self.comparison: Assessment | None = None
         self._quiet_depth = 0
-        self._views: dict[str, Any] = {}
         self._shown: dict[str, Any] = {}
         self._build()
         self._fill_form()
@@ -239,34 +241,40 @@ class LovendePraksisApp:
     # -- construction ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.service = _field(_k("field_service") + ":", _k("app_service_placeholder"))
-        self.team = _field(_k("field_team") + ":", _k("app_team_placeholder"))
-        self.date = _field(_k("field_date") + ":", _k("app_date_placeholder"))
+        self.service = _text(_k("field_service") + ":", _k("app_service_placeholder"))
+        self.team = _text(_k("field_team") + ":", _k("app_team_placeholder"))
+        self.date = _text(_k("field_date") + ":", _k("app_date_placeholder"))
         self.frame_status = widgets.HTML()
         for box in (self.service, self.team, self.date):
-            box.on_submit(self.read_frame)
+            box.observe(lambda _change: self._on_frame(), names="value")
 
-        self.ratings: dict[int, SelectField] = {}
-        self.justifications: dict[int, TextField] = {}
-        self.evidence: dict[int, TextField] = {}
+        # The form's 36 controls are plain ipywidgets, not fields.py's anywidgets: with one
+        # anywidget each, the browser set up so many widget modules at page load that, on a
+        # loaded machine, anywidget gave up after its 2 s limit ("Failed to initialize model")
+        # and the fields sent nothing. Plain text fields send their text when they lose focus
+        # or on Enter, which happens before a click elsewhere is sent.
+        self.ratings: dict[int, widgets.Dropdown] = {}
+        self.justifications: dict[int, widgets.Text] = {}
+        self.evidence: dict[int, widgets.Text] = {}
         element_boxes: list[widgets.Widget] = []
         for group in Group:
             element_boxes.append(widgets.HTML(f"<h3>{html.escape(group.label)}</h3>"))
             for e in (e for e in ELEMENTS if e.group is group):
                 n = e.number
-                rating = SelectField(
+                rating = widgets.Dropdown(
                     description=_k("app_rating_label", number=n),
                     options=rating_options(),
-                    description_width=_LABEL_WIDTH,
+                    value=None,
+                    style=_STYLE,
                     layout={"width": "30em"},
                 )
-                rating.on_change(lambda n=n: self.set_rating(n))
-                why = _field(
+                rating.observe(lambda _change, n=n: self.set_rating(n), names="value")
+                why = _text(
                     _k("app_justification_label", number=n), _k("app_justification_placeholder")
                 )
-                basis = _field(_k("app_evidence_label", number=n), _k("app_evidence_placeholder"))
-                why.on_submit(self.read_texts)
-                basis.on_submit(self.read_texts)
+                basis = _text(_k("app_evidence_label", number=n), _k("app_evidence_placeholder"))
+                why.observe(lambda _change: self.read_texts(), names="value")
+                basis.observe(lambda _change: self.read_texts(), names="value")
                 self.ratings[n], self.justifications[n], self.evidence[n] = rating, why, basis
                 box = widgets.VBox(
                     [
@@ -282,12 +290,9 @@ class LovendePraksisApp:
                 box.add_class("vb-element")
                 element_boxes.append(box)
 
-        self.radar_output = widgets.Output()
+        self.radar_output = widgets.HTML()
         self.radar_output.add_class("vb-chart")
         self.radar_output.add_class("vb-radar")
-        self.bars_output = widgets.Output()
-        self.bars_output.add_class("vb-chart")
-        self.bars_output.add_class("vb-bars")
         self.summary_view = widgets.HTML()
         self.weakest_view = widgets.HTML()
         self.compare_view = widgets.HTML()
@@ -335,7 +340,6 @@ class LovendePraksisApp:
                 self.radar_output,
                 _html("h3", "app_summary"),
                 self.summary_view,
-                self.bars_output,
                 _html("h3", "app_weakest"),
                 self.weakest_view,
                 _html("h2", "app_compare"),
@@ -391,6 +395,10 @@ class LovendePraksisApp:
         ok = self.read_frame(redraw=False)
         return self.read_texts(redraw=False) and ok
 
+    def _on_frame(self) -> None:
+        if not self._quiet_depth:
+            self.read_frame()
+
     def read_frame(self, redraw: bool = True) -> bool:
         """Take service, team and date from the form; show a Danish message if one is refused."""
         try:
@@ -407,6 +415,8 @@ class LovendePraksisApp:
 
     def read_texts(self, redraw: bool = False) -> bool:
         """Take every justification and evidence text from the form."""
+        if self._quiet_depth:
+            return True
         try:
             ratings = [
                 Rating(
@@ -456,25 +466,23 @@ class LovendePraksisApp:
         pc = self._pc
         shown = self.shown()
         self._show("radar", self.radar_output, pc.radar_spec(shown))
-        self._show("bars", self.bars_output, pc.group_bars_spec(shown))
         self.summary_view.value = summary_html(self.assessment)
         self.weakest_view.value = weakest_html(self.assessment)
         self.compare_view.value = compare_html(self.assessment, self.comparison)
 
-    def _show(self, name: str, output: widgets.Output, spec: dict[str, Any]) -> None:
+    def _show(self, name: str, output: widgets.HTML, spec: dict[str, Any]) -> None:
+        """Draw ``spec`` as SVG in the kernel (vl-convert) and show it, if it changed.
+
+        Not Altair's JupyterChart: its 1,5 MB JavaScript bundle made anywidget give up on
+        every widget of the page after its 2 s limit when the browser's machine was busy, and
+        the charts and buttons stopped answering. An SVG needs no JavaScript and carries the
+        points' accessible texts; the figure is named by the chart's description.
+        """
         if self._shown.get(name) == spec:
             return
-        import altair as alt
-
-        view = self._views.get(name)
-        if view is None:
-            view = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
-            view.spec = spec
-            self._views[name] = view
-            with output:
-                display(view)
-        else:
-            view.spec = spec
+        svg = self._pc.to_svg(spec)
+        label = html.escape(spec.get("description", ""), quote=True)
+        output.value = f'<figure role="img" aria-label="{label}" class="vb-figure">{svg}</figure>'
         self._shown[name] = spec
 
     # -- files -----------------------------------------------------------------------------------
