@@ -85,6 +85,7 @@ def test_downloads_carry_the_work_and_json_opens_again() -> None:
     assert again.open_file(saved.filename, saved.data)
     assert again.assessment == pp.Assessment.from_json(saved.data)
     assert again.ratings[7].value == 2
+    assert again.ratings[6].value == app.NOT_RATED and again.assessment.rating_of(6).rating is None
     assert again.justifications[7].value == "Faste refleksionsmøder"
     assert again.team.value == "Team Nord"
     md = ui.export("md").data.decode("utf-8")

@@ -71,9 +71,14 @@ def _k(key: str, **values: Any) -> str:
 # -- non-UI logic ---------------------------------------------------------------------------------
 
 
-def rating_options() -> list[tuple[str, int | None]]:
-    """``(label, value)`` of the rating list: "not rated" first, then the course's scale."""
-    return [(_k("app_choose_rating"), None), *[(scale_label(v), v) for v in SCALE]]
+#: The rating list's value for "not rated" (ipywidgets reads a ``None`` value as no choice).
+NOT_RATED = -1
+
+
+def rating_options() -> list[tuple[str, int]]:
+    """``(label, value)`` of the rating list: "not rated" (:data:`NOT_RATED`) first, then the
+    course's scale."""
+    return [(_k("app_choose_rating"), NOT_RATED), *[(scale_label(v), v) for v in SCALE]]
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -264,7 +269,7 @@ class LovendePraksisApp:
                 rating = widgets.Dropdown(
                     description=_k("app_rating_label", number=n),
                     options=rating_options(),
-                    value=None,
+                    value=NOT_RATED,
                     style=_STYLE,
                     layout={"width": "30em"},
                 )
@@ -382,7 +387,7 @@ class LovendePraksisApp:
             self.team.value = a.team
             self.date.value = format_date(a.date)
             for r in a.ratings:
-                self.ratings[r.element].value = r.rating
+                self.ratings[r.element].value = NOT_RATED if r.rating is None else r.rating
                 self.justifications[r.element].value = r.justification
                 self.evidence[r.element].value = r.evidence
 
@@ -440,6 +445,7 @@ class LovendePraksisApp:
         if self._quiet_depth:
             return
         value = self.ratings[number].value
+        value = None if value == NOT_RATED else value
         ratings = [
             r.model_copy(update={"rating": value}) if r.element == number else r
             for r in self.assessment.ratings
