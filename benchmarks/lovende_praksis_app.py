@@ -66,7 +66,8 @@ def redraw_lovende(page: Page, n: int) -> float:
     point = f"1. {pp.element(1).name}: {pp.scale_label(value)}"
     start = time.perf_counter()
     select.select_option(label=pp.scale_label(value))
-    page.locator(f"{RADAR} path[aria-label^='{point}']").first.wait_for(timeout=60_000)
+    points = f"{RADAR} path[aria-roledescription='point'][aria-label^='{point}']"
+    page.locator(points).first.wait_for(state="attached", timeout=60_000)
     return time.perf_counter() - start
 
 
