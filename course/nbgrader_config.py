@@ -47,6 +47,11 @@ c.Execute.error_on_timeout = {
     "traceback": [t("grading.cell_timeout")],
 }
 
+# Autograding runs student code: only `vidensbasering grade` (its sandboxed runner) may do it.
+# `nbgrader autograde` and the formgrader's Autograde button and API stop before anything is
+# run or removed, with a Danish message naming `vidensbasering grade`.
+c.Autograde.exporter_class = "vidensbasering.course.runner.AutogradeOnlyInSandbox"
+
 # What students see where a solution was removed: Danish, from the UI catalog.
 c.ClearSolutions.code_stub = {"python": t("grading.code_stub")}
 c.ClearSolutions.text_stub = t("grading.text_stub")

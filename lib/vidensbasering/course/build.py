@@ -149,8 +149,17 @@ def course_copy(course_dir: Path) -> Iterator[Path]:
         yield root
 
 
+#: nbgrader's own exporter for ``Autograde``, instead of the course's refusal
+#: (:class:`vidensbasering.course.runner.AutogradeOnlyInSandbox`).
+PLAIN_AUTOGRADE_EXPORTER = "nbconvert.exporters.NotebookExporter"
+
+
 def open_api(
-    course_root: Path, *, stable_output: bool = False, private_gradebook: bool = False
+    course_root: Path,
+    *,
+    stable_output: bool = False,
+    private_gradebook: bool = False,
+    plain_autograde: bool = False,
 ) -> NbGraderAPI:
     """Return nbgrader's API for the course at ``course_root``, configured by its config file.
 
@@ -160,6 +169,10 @@ def open_api(
         private_gradebook: use a new SQLite gradebook inside ``course_root`` whatever
             ``db_url`` the config (or ``VIDENSBASERING_DB_URL``) names, so that work on a
             temporary copy never touches the real gradebook.
+        plain_autograde: let ``api.autograde`` run nbgrader's own, unsandboxed autograde, which
+            the course config refuses. Only for notebooks you wrote yourself (tests and
+            benchmarks that compare the sandboxed runner with plain nbgrader); never for
+            students' submissions.
     """
     config = load_course_config(course_root)
     config.CourseDirectory.root = str(course_root)
@@ -167,6 +180,8 @@ def open_api(
         config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     if stable_output:
         config.merge(_stable_output_config(config))
+    if plain_autograde:
+        config.Autograde.exporter_class = PLAIN_AUTOGRADE_EXPORTER
     return NbGraderAPI(config=config)
 
 
