@@ -16,6 +16,7 @@ notebook metadata (see :class:`DropInterpreterVersion`).
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -115,6 +116,38 @@ def find_project_root(start: Path | None = None) -> Path:
         f"No course/{CONFIG_FILE} found in {here} or its parents: run the command inside the "
         "project folder or pass its path."
     )
+
+
+class AssignmentNameError(ValueError):
+    """An assignment name nbgrader's formgrader cannot show; the message (Danish) suggests one."""
+
+
+#: Assignment names the formgrader shows correctly: ASCII letters, digits, ``_`` and ``-``. With
+#: spaces or parentheses, ``build`` and ``grade`` work but the formgrader lists 0 submissions
+#: (nbgrader#1738: the name goes into its URLs without being encoded).
+ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_DANISH_LETTERS = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
+
+
+def suggest_assignment_name(name: str) -> str:
+    """A valid assignment name close to ``name``: lower case, æ/ø/å written ae/oe/aa (as in
+    ``opfoelgning``), every run of other characters one ``_``; ``name`` itself when valid.
+
+    ``"Opgave 1 (ny)"`` -> ``"opgave_1_ny"``; ``"opfølgning 2"`` -> ``"opfoelgning_2"``.
+    """
+    if ASSIGNMENT_NAME.fullmatch(name):
+        return name
+    text = "".join(_DANISH_LETTERS.get(char, char) for char in name).lower()
+    return re.sub(r"[^a-z0-9-]+", "_", text).strip("_") or "opgave"
+
+
+def check_assignment_name(name: str) -> None:
+    """Raise :class:`AssignmentNameError` (Danish, with a suggestion) for a name the formgrader
+    cannot show (see :data:`ASSIGNMENT_NAME`)."""
+    if not ASSIGNMENT_NAME.fullmatch(name):
+        raise AssignmentNameError(
+            t("grading.bad_assignment_name", name=name, suggestion=suggest_assignment_name(name))
+        )
 
 
 def assignments(course_dir: Path) -> list[str]:
@@ -251,7 +284,11 @@ def generate(course_dir: Path, out_dir: Path) -> list[Path]:
     Raises:
         NbgraderError: nbgrader failed for an assignment (its log is in the message).
         FileNotFoundError: the course has no ``source/`` folder.
+        AssignmentNameError: an assignment's folder name is one the formgrader cannot show
+            (checked before anything runs).
     """
+    for assignment_id in assignments(course_dir):
+        check_assignment_name(assignment_id)
     with course_copy(course_dir) as root:
         api = open_api(root, stable_output=True, private_gradebook=True)
         for assignment_id in assignments(root):
