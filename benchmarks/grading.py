@@ -230,7 +230,9 @@ def main() -> None:
         make_course(project, plain, cohort)
         make_course(project, sandboxed, cohort)
         nbgrader = str(Path(sys.executable).parent / "nbgrader")
-        base = timed([nbgrader, "autograde", ASSIGNMENT], plain)
+        # The course refuses plain `nbgrader autograde`; the baseline turns it back on.
+        plain_exporter = "--Autograde.exporter_class=nbconvert.exporters.NotebookExporter"
+        base = timed([nbgrader, "autograde", ASSIGNMENT, plain_exporter], plain)
         ours = timed([sys.executable, "-c", RUNNER, str(sandboxed), str(args.workers)], sandboxed)
         expected, got = cell_scores(plain, students), cell_scores(sandboxed, students)
         if expected != got:

@@ -47,6 +47,23 @@ c.Execute.error_on_timeout = {
     "traceback": [t("grading.cell_timeout")],
 }
 
+# Autograding runs student code: only `vidensbasering grade` (its sandboxed runner) may do it.
+# `nbgrader autograde` and the formgrader's Autograde button and API stop before anything is
+# run or removed, with a Danish message naming `vidensbasering grade`.
+c.Autograde.exporter_class = "vidensbasering.course.runner.AutogradeOnlyInSandbox"
+
+# Before a submission runs, its locked cells are the instructor's again: nbgrader's steps, with
+# deleted locked cells (tests, task texts) put back in their place, and a locked cell reported
+# as changed only when its text differs from the released one (hidden tests are not a change).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "vidensbasering.course.cells.RestoreLockedCells",
+    "vidensbasering.course.cells.OverwriteLockedCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # What students see where a solution was removed: Danish, from the UI catalog.
 c.ClearSolutions.code_stub = {"python": t("grading.code_stub")}
 c.ClearSolutions.text_stub = t("grading.text_stub")

@@ -24,9 +24,11 @@ from rich.table import Table
 from sqlalchemy.exc import SAWarning
 
 from vidensbasering.course import NbgraderError, build, check, find_project_root
+from vidensbasering.course.build import AssignmentNameError
 from vidensbasering.course.collected import autograde_collected
 from vidensbasering.course.grading import GradeReport, grade
 from vidensbasering.course.lms import LmsImportError
+from vidensbasering.course.roster import RosterError
 from vidensbasering.course.sandbox import SandboxUnavailableError
 from vidensbasering.i18n import t
 
@@ -62,6 +64,9 @@ def build_command(project: ProjectOption = None) -> None:
     root = _project(project)
     try:
         written = build(root)
+    except AssignmentNameError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from err
     except NbgraderError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from err
@@ -76,6 +81,9 @@ def check_command(project: ProjectOption = None) -> None:
     root = _project(project)
     try:
         differences = check(root)
+    except AssignmentNameError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from err
     except NbgraderError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from err
@@ -125,6 +133,14 @@ def _print_summary(console: Console, report: GradeReport) -> None:
         console.print(t("grading.summary_reasons"))
         for row in explained:
             console.print(f"  - {row.student_id}: {row.reason}", markup=False, highlight=False)
+    # What the instructor should know about graded students: one line per note, below the table
+    # (a column would squeeze the table in a narrow terminal).
+    noted = [row for row in report.students if row.notes]
+    if noted:
+        console.print(t("grading.summary_notes"))
+        for row in noted:
+            for note in row.notes:
+                console.print(f"  - {row.student_id}: {note}", markup=False, highlight=False)
     # Rejected files of students who have their own line are explained there already.
     shown = {row.student_id for row in report.students if row.status == "rejected"}
     unused = [f for f in report.files if f.status == "rejected" and f.student_id not in shown]
@@ -165,6 +181,16 @@ def grade_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Antal afleveringer, der rettes samtidig.")
     ] = 2,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="LMS'ets eksport med de studerendes navne: Canvas' karakterbog (Grades → Export) "
+            "eller Moodles karakter- eller deltagereksport (CSV). Giver for- og efternavne.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Indsaml afleveringer fra en LMS-zip, ret dem, lav feedback og skriv en karakterfil."""
@@ -203,8 +229,9 @@ def grade_command(
                 grades_file=grades_file,
                 workers=workers,
                 progress=progress,
+                roster=roster,
             )
-        except (LmsImportError, FileNotFoundError) as err:
+        except (LmsImportError, FileNotFoundError, AssignmentNameError, RosterError) as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(2) from err
         except (NbgraderError, SandboxUnavailableError) as err:

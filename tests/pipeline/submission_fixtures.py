@@ -129,6 +129,48 @@ def edited_locked_test() -> bytes:
     return _bytes(notebook)
 
 
+def emptied_test_cell() -> bytes:
+    """opg3's locked test cell was emptied; answers correct: the cell is put back, 7."""
+    notebook = _correct()
+    for cell in notebook.cells:
+        if _grade_id(cell) == "opg3_test":
+            cell.source = ""
+    return _bytes(notebook)
+
+
+def deleted_locked_text() -> bytes:
+    """The locked task texts (the introduction and the closing summary) were deleted; answers
+    correct: both are put back, 7."""
+    notebook = _correct()
+    notebook.cells = [c for c in notebook.cells if _grade_id(c) not in {"intro", "afslutning"}]
+    return _bytes(notebook)
+
+
+#: nbgrader's marker lines, as a student might paste them from the course material.
+MARKER_LINES = (
+    "### BEGIN SOLUTION",
+    "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS",
+    "### END HIDDEN TESTS",
+)
+
+
+def marker_lines_in_answer() -> bytes:
+    """nbgrader's marker lines in the student's own text: a comment and a printed string in
+    opg1's answer, and the reflection quoting them. Answers correct: 7, reflection by hand."""
+    comment = "\n".join(f"# {line}" for line in MARKER_LINES)
+    printed = "print(" + repr("\n".join(MARKER_LINES)) + ")"
+    reflection = (
+        "Jeg så disse linjer i opgaven:\n\n" + "\n".join(MARKER_LINES) + "\n\n"
+        "Lodtrækningen gør grupperne ens, så forskellen skyldes indsatsen."
+    )
+    notebook = _correct(
+        opg1_svar="\n".join([comment, printed, solution_code("opg1_svar")]),
+        opg5_refleksion=reflection,
+    )
+    return _bytes(notebook)
+
+
 def changed_kernelspec() -> bytes:
     """The notebook asks for another kernel (R); answers correct: graded with Python, 7."""
     notebook = _correct()
@@ -296,6 +338,9 @@ CASES: dict[str, Callable[[], bytes]] = {
     "deleted_test_cell": deleted_test_cell,
     "duplicated_cell": duplicated_cell,
     "edited_locked_test": edited_locked_test,
+    "emptied_test_cell": emptied_test_cell,
+    "deleted_locked_text": deleted_locked_text,
+    "marker_lines_in_answer": marker_lines_in_answer,
     "changed_kernelspec": changed_kernelspec,
     "invalid_json": invalid_json,
     "empty_file": empty_file,

@@ -84,7 +84,10 @@ def test_grade_imports_grades_gives_feedback_and_keeps_hand_grading_on_rerun(
     assert set(grades["Maks. point"]) == {10.0}
     assert grades.loc["12345", "Mangler manuel rettelse"] == "ja"
     assert grades.loc["222", "Mangler manuel rettelse"] == "nej"
-    assert grades.loc["12345", "Efternavn"] == "sørensenåse"
+    # Canvas's file name carries only "sørensenåse": shown as the name from the file, not as a
+    # last name (no roster given).
+    assert grades.loc["12345", "Navn fra LMS-fil"] == "sørensenåse"
+    assert pd.isna(grades.loc["12345", "Efternavn"])
     raw = (course_root / f"karakterer-{ASSIGNMENT}.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     assert ";7,0;10,0;ja" in raw.decode("utf-8-sig")

@@ -43,7 +43,7 @@ HIDDEN_MARKER = "_skjult_"
 def test_three_students_get_exact_scores_and_feedback_without_hidden_tests(
     course_root: Path, submit: Callable[[str, nbformat.NotebookNode], Path]
 ) -> None:
-    api = open_api(course_root, private_gradebook=True)
+    api = open_api(course_root, private_gradebook=True, plain_autograde=True)
     result = api.generate_assignment(ASSIGNMENT)
     assert result["success"], result.get("error")
     released = nbformat.read(

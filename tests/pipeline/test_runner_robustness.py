@@ -41,7 +41,10 @@ GRADED = {
     "infinite_loop": (6.0, False),  # opg1 interrupted after the timeout: 0 + 2 + 2 + 2
     "unbounded_memory": (5.0, False),  # opg4 hits the memory limit: 1 + 2 + 2 + 0
     "deleted_graded_cell": (7.0, True),  # nbgrader flags the missing reflection for a person
-    "deleted_test_cell": (5.0, True),  # opg2's test is gone: 1 + 0 + 2 + 2, flagged
+    "deleted_test_cell": (7.0, False),  # opg2's deleted test is put back and passes: 7
+    "emptied_test_cell": (7.0, False),  # opg3's emptied test is put back and passes: 7
+    "deleted_locked_text": (7.0, False),  # deleted task texts are put back; answers right: 7
+    "marker_lines_in_answer": (7.0, True),  # markers in own text change nothing; reflection waits
     "edited_locked_test": (6.0, False),  # the real test is put back; opg1 is wrong: 0 + 6
     "changed_kernelspec": (7.0, False),  # graded with the course's Python kernel anyway
     HUGE: (7.0, False),  # saved outputs are cleared before grading

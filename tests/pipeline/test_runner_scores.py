@@ -92,7 +92,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
         base = tmp_path_factory.mktemp("scores")
         plain, sandboxed = _make_course(base / "plain"), _make_course(base / "sandboxed")
         cold = _make_course(base / "cold")
-        api = open_api(plain, private_gradebook=True)
+        api = open_api(plain, private_gradebook=True, plain_autograde=True)
         for student in EXPECTED:
             result = api.autograde(ASSIGNMENT, student)
             assert result["success"], result.get("error")

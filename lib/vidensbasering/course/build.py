@@ -16,6 +16,7 @@ notebook metadata (see :class:`DropInterpreterVersion`).
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -117,6 +118,38 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
+class AssignmentNameError(ValueError):
+    """An assignment name nbgrader's formgrader cannot show; the message (Danish) suggests one."""
+
+
+#: Assignment names the formgrader shows correctly: ASCII letters, digits, ``_`` and ``-``. With
+#: spaces or parentheses, ``build`` and ``grade`` work but the formgrader lists 0 submissions
+#: (nbgrader#1738: the name goes into its URLs without being encoded).
+ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_DANISH_LETTERS = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
+
+
+def suggest_assignment_name(name: str) -> str:
+    """A valid assignment name close to ``name``: lower case, æ/ø/å written ae/oe/aa (as in
+    ``opfoelgning``), every run of other characters one ``_``; ``name`` itself when valid.
+
+    ``"Opgave 1 (ny)"`` -> ``"opgave_1_ny"``; ``"opfølgning 2"`` -> ``"opfoelgning_2"``.
+    """
+    if ASSIGNMENT_NAME.fullmatch(name):
+        return name
+    text = "".join(_DANISH_LETTERS.get(char, char) for char in name).lower()
+    return re.sub(r"[^a-z0-9-]+", "_", text).strip("_") or "opgave"
+
+
+def check_assignment_name(name: str) -> None:
+    """Raise :class:`AssignmentNameError` (Danish, with a suggestion) for a name the formgrader
+    cannot show (see :data:`ASSIGNMENT_NAME`)."""
+    if not ASSIGNMENT_NAME.fullmatch(name):
+        raise AssignmentNameError(
+            t("grading.bad_assignment_name", name=name, suggestion=suggest_assignment_name(name))
+        )
+
+
 def assignments(course_dir: Path) -> list[str]:
     """Names of the assignments in ``course_dir/source`` (folders holding a notebook), sorted."""
     source = course_dir / "source"
@@ -149,8 +182,17 @@ def course_copy(course_dir: Path) -> Iterator[Path]:
         yield root
 
 
+#: nbgrader's own exporter for ``Autograde``, instead of the course's refusal
+#: (:class:`vidensbasering.course.runner.AutogradeOnlyInSandbox`).
+PLAIN_AUTOGRADE_EXPORTER = "nbconvert.exporters.NotebookExporter"
+
+
 def open_api(
-    course_root: Path, *, stable_output: bool = False, private_gradebook: bool = False
+    course_root: Path,
+    *,
+    stable_output: bool = False,
+    private_gradebook: bool = False,
+    plain_autograde: bool = False,
 ) -> NbGraderAPI:
     """Return nbgrader's API for the course at ``course_root``, configured by its config file.
 
@@ -160,6 +202,10 @@ def open_api(
         private_gradebook: use a new SQLite gradebook inside ``course_root`` whatever
             ``db_url`` the config (or ``VIDENSBASERING_DB_URL``) names, so that work on a
             temporary copy never touches the real gradebook.
+        plain_autograde: let ``api.autograde`` run nbgrader's own, unsandboxed autograde, which
+            the course config refuses. Only for notebooks you wrote yourself (tests and
+            benchmarks that compare the sandboxed runner with plain nbgrader); never for
+            students' submissions.
     """
     config = load_course_config(course_root)
     config.CourseDirectory.root = str(course_root)
@@ -167,6 +213,8 @@ def open_api(
         config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     if stable_output:
         config.merge(_stable_output_config(config))
+    if plain_autograde:
+        config.Autograde.exporter_class = PLAIN_AUTOGRADE_EXPORTER
     return NbGraderAPI(config=config)
 
 
@@ -236,7 +284,11 @@ def generate(course_dir: Path, out_dir: Path) -> list[Path]:
     Raises:
         NbgraderError: nbgrader failed for an assignment (its log is in the message).
         FileNotFoundError: the course has no ``source/`` folder.
+        AssignmentNameError: an assignment's folder name is one the formgrader cannot show
+            (checked before anything runs).
     """
+    for assignment_id in assignments(course_dir):
+        check_assignment_name(assignment_id)
     with course_copy(course_dir) as root:
         api = open_api(root, stable_output=True, private_gradebook=True)
         for assignment_id in assignments(root):

@@ -62,17 +62,19 @@ class HideHiddenTests(ClearHiddenTests):
     ) -> tuple[NotebookNode, ResourcesDict]:
         """Cut the hidden region out of ``cell`` and mask the traceback it produced.
 
+        Only autograder test cells (graded, not an answer) are touched: a student's answer or
+        added cell that happens to contain the marker lines is left exactly as written.
+
         Raises:
-            RuntimeError: from nbgrader, when a hidden region is not closed, is nested, or sits
-                in a cell that is not a grade cell (a malformed notebook).
+            RuntimeError: from nbgrader, when a hidden region in a test cell is not closed or is
+                nested (a malformed source notebook).
         """
+        if not (utils.is_grade(cell) and not utils.is_solution(cell)):
+            # Hidden tests live only in the instructor's test cells; marker lines anywhere else
+            # are the student's own text (a comment, a printed string) and stay as written.
+            return cell, resources
         hidden_from = self._hidden_region_start(cell)
         had_hidden_region = self._remove_hidden_test_region(cell)
-        if had_hidden_region and not utils.is_grade(cell) and self.enforce_metadata:
-            raise RuntimeError(
-                "Hidden test region found in a cell that is not a grade cell; "
-                "mark it as an autograder test cell in course/source."
-            )
         if had_hidden_region and cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":

@@ -30,11 +30,20 @@ from typing import Literal
 import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import ExportPlugin
-from traitlets import List, Unicode
+from traitlets import Dict, List, Unicode
 
-from vidensbasering.course.build import NbgraderError, assignments, load_course_config, open_api
+from vidensbasering.course.build import (
+    NbgraderError,
+    assignments,
+    check_assignment_name,
+    load_course_config,
+    open_api,
+)
 from vidensbasering.course.lms import ImportedFile, LmsName, StudentImport, import_submissions
+from vidensbasering.course.review import review_notes
+from vidensbasering.course.roster import Roster, read_roster
 from vidensbasering.course.runner import GradingOutcome, autograde_submissions
 from vidensbasering.i18n import t
 
@@ -100,9 +109,13 @@ class DanishCsvExportPlugin(ExportPlugin):
 
     UTF-8 with BOM, ``;`` as separator and decimal comma. One row per submission (students who did
     not submit are left out, so no one gets a 0 they did not earn). Columns (Danish headers from
-    the catalog, ``grading.csv_*``): assignment, student id, LMS id, first name, last name, points,
-    maximum points, needs manual grading (``ja``/``nej``). Points are nbgrader's: the manual score
-    where one is given, else the automatic one, summed over the assignment's cells.
+    the catalog, ``grading.csv_*``): assignment, student id, LMS id, first name, last name (real
+    names only: from a roster, Moodle or the custom pattern), the name the LMS's file name carries
+    (``file_names``; Canvas's stem such as "sørensenåse"), points,
+    maximum points, needs manual grading (``ja``/``nej``), notes for the instructor
+    (:func:`vidensbasering.course.review.review_notes`, joined by ``"; "``). Points are
+    nbgrader's: the manual score where one is given, else the automatic one, summed over the
+    assignment's cells.
 
     ``skip_students`` leaves out submissions that could not be graded (:func:`grade` passes the
     ones whose autograding failed: nbgrader has already recorded them, with no points).
@@ -113,12 +126,16 @@ class DanishCsvExportPlugin(ExportPlugin):
     """
 
     skip_students = List(Unicode(), [], help="student ids to leave out").tag(config=True)
+    file_names = Dict(
+        value_trait=Unicode(), help="student id -> the name the LMS's file name carries"
+    ).tag(config=True)
 
     def export(self, gradebook: Gradebook) -> None:
         """Write the file named by ``to`` (default ``karakterer.csv``)."""
         rows = []
         wanted_students = {str(s) for s in self.student}
         skipped = set(self.skip_students)
+        course_root = Path(CourseDirectory(parent=self).root)
         for assignment in gradebook.assignments:
             if self.assignment and assignment.name not in {str(a) for a in self.assignment}:
                 continue
@@ -133,10 +150,14 @@ class DanishCsvExportPlugin(ExportPlugin):
                         t("grading.csv_lms_id"): student.lms_user_id or "",
                         t("grading.csv_first_name"): student.first_name or "",
                         t("grading.csv_last_name"): student.last_name or "",
+                        t("grading.csv_file_name"): self.file_names.get(student.id, ""),
                         t("grading.csv_score"): float(submission.score),
                         t("grading.csv_max_score"): float(submission.max_score),
                         t("grading.csv_needs_manual"): t(
                             "grading.yes" if submission.needs_manual_grade else "grading.no"
+                        ),
+                        t("grading.csv_notes"): "; ".join(
+                            review_notes(course_root, assignment.name, student.id, gradebook)
                         ),
                     }
                 )
@@ -149,8 +170,9 @@ class DanishCsvExportPlugin(ExportPlugin):
 
 def _csv_columns() -> list[str]:
     keys = [
-        "assignment", "student_id", "lms_id", "first_name", "last_name", "score", "max_score",
-        "needs_manual",
+        "assignment", "student_id", "lms_id", "first_name", "last_name", "file_name", "score",
+        "max_score",
+        "needs_manual", "notes",
     ]  # fmt: skip
     return [t(f"grading.csv_{key}") for key in keys]
 
@@ -169,6 +191,9 @@ class StudentResult:
             ``"rejected"`` (no usable notebook in the zip for this student).
         reason: Danish reason for failed and rejected; empty otherwise.
         score, max_score: current points in the gradebook, ``None`` when there are none.
+        notes: Danish notes for the instructor about a graded submission (a cell put back or
+            edited, a limit hit, a written answer left as the template, hand grading needed for
+            another reason; :func:`vidensbasering.course.review.review_notes`).
     """
 
     student_id: str
@@ -178,6 +203,7 @@ class StudentResult:
     reason: str
     score: float | None
     max_score: float | None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -214,21 +240,31 @@ def _ensure_assignment(api: NbGraderAPI, course_root: Path, assignment: str) -> 
         raise NbgraderError(f"nbgrader generate_assignment {assignment} failed:\n{details}")
 
 
-def _add_students(api: NbGraderAPI, students: Iterable[StudentImport]) -> list[str]:
-    """Add the students nbgrader does not know and return their ids; known ones stay as they are."""
+def _add_students(
+    api: NbGraderAPI, students: Iterable[StudentImport], roster: Roster | None = None
+) -> list[str]:
+    """Add the students nbgrader does not know and return their ids.
+
+    Names come from ``roster`` when it has the student, else from the file name (Moodle, custom
+    patterns; Canvas gives none). Known students stay as they are, except that a roster's names
+    replace theirs (the roster is the LMS's own record).
+    """
     added = []
+    roster = roster or {}
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for student in students:
+            first, last = roster.get(student.student_id, (student.first_name, student.last_name))
             try:
-                gradebook.find_student(student.student_id)
+                known = gradebook.find_student(student.student_id)
             except MissingEntry:
                 gradebook.add_student(
-                    student.student_id,
-                    first_name=student.first_name,
-                    last_name=student.last_name,
-                    lms_user_id=student.lms_id,
+                    student.student_id, first_name=first, last_name=last, lms_user_id=student.lms_id
                 )
                 added.append(student.student_id)
+            else:
+                if student.student_id in roster:
+                    known.first_name, known.last_name = first, last
+                    gradebook.db.commit()
     return added
 
 
@@ -298,6 +334,7 @@ def grade(
     grades_file: Path | None = None,
     workers: int = 2,
     progress: ProgressCallback | None = None,
+    roster: Path | None = None,
 ) -> GradeReport:
     """Import an LMS zip, autograde, generate feedback and write the grades file.
 
@@ -309,6 +346,8 @@ def grade(
         pattern: regular expression with ``student_id`` and ``file_id`` groups (custom only).
         grades_file: where to write the CSV; default ``course_root/karakterer-<assignment>.csv``.
         workers: concurrent autograding workers (passed to the runner).
+        roster: the LMS's gradebook or participants export (:func:`~.roster.read_roster`):
+            students' first and last names are taken from it.
         progress: called as ``progress(step, student_id)`` with step ``"import"``,
             ``"autograde"`` or ``"feedback"``, after each student of a step (``student_id`` is
             empty for ``"import"``), and once as ``progress("plan:<n>", "")`` with the number of
@@ -319,10 +358,14 @@ def grade(
 
     Raises:
         LmsImportError: the zip or the pattern cannot be used (nothing was graded).
+        RosterError: ``roster`` cannot be read as a roster (nothing was done).
         NbgraderError: nbgrader could not put the assignment in the gradebook.
         FileNotFoundError: no such assignment in ``source/``.
+        AssignmentNameError: the name is one nbgrader's formgrader cannot show (nothing done).
         SandboxUnavailableError: the sandbox cannot run on this machine (nothing was graded).
     """
+    check_assignment_name(assignment)
+    names = read_roster(roster) if roster is not None else None
     if assignment not in assignments(course_root):
         raise FileNotFoundError(
             t("grading.unknown_assignment", assignment=assignment,
@@ -335,7 +378,7 @@ def grade(
 
     imported = import_submissions(course_root, assignment, zip_path, lms, pattern)
     notify("import", "")
-    _add_students(api, imported.students.values())
+    _add_students(api, imported.students.values(), names)
 
     to_grade = [
         s.student_id
@@ -373,6 +416,7 @@ def grade(
             to=str(grades_path),
             assignment=[assignment],
             skip_students=[sid for sid, o in outcomes.items() if o.status == "failed"],
+            file_names={s.student_id: s.name for s in imported.students.values() if s.name},
         ).export(gradebook)
 
     results = [
@@ -401,13 +445,15 @@ def _student_result(
     if student.student_id in feedback_failed:
         return StudentResult(**common, status="failed", reason=feedback_failed[student.student_id],
                              score=score, max_score=max_score)  # fmt: skip
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        notes = review_notes(Path(api.coursedir.root), assignment, student.student_id, gradebook)
     if outcome is None:
         status: Status = "older" if student.status == "older" else "unchanged"
         reason = t("grading.reason_older") if status == "older" else ""
         return StudentResult(**common, status=status, reason=reason, score=score,
-                             max_score=max_score)  # fmt: skip
+                             max_score=max_score, notes=notes)  # fmt: skip
     return StudentResult(**common, status="manual" if manual else "graded", reason="",
-                         score=score, max_score=max_score)  # fmt: skip
+                         score=score, max_score=max_score, notes=notes)  # fmt: skip
 
 
 def _rejected_only(files: list[ImportedFile], imported: set[str]) -> list[StudentResult]:

@@ -461,14 +461,18 @@ class CanvasCollectorPlugin(LmsCollectorPlugin):
     named_regexp = Unicode(CANVAS_PATTERN).tag(config=True)
 
     def identify(self, groups: dict[str, str | None]) -> _Identity:
-        """Student id = Canvas user id (or ``anon_<id>``); the name is Canvas's name stem."""
+        """Student id = Canvas user id (or ``anon_<id>``); the name is Canvas's name stem.
+
+        The stem ("sørensenåse") is the sortable name with its comma and spaces removed: which
+        part is the first name cannot be told, so it is kept as the name from the file only,
+        never as a first or last name (those come from a roster, :mod:`.roster`).
+        """
         user_id = str(groups["user_id"])
         name = groups.get("name") or None
         return _Identity(
             student_id=user_id if user_id.startswith("anon_") else student_slug(user_id),
             lms_id=user_id,
             name=name,
-            last_name=name,
             late=bool(groups.get("late")),
         )
 

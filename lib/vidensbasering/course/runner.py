@@ -39,10 +39,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import nbformat
+from nbconvert.exporters import NotebookExporter
 from nbformat.notebooknode import NotebookNode
 from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
+from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import capture_log
@@ -90,6 +92,31 @@ class GradingOutcome:
     needs_manual_grading: bool
 
 
+class AutogradeOnlyInSandbox(NotebookExporter):
+    """Set as ``Autograde.exporter_class`` in ``course/nbgrader_config.py``: refuses to start.
+
+    Every way to autograde in nbgrader (``nbgrader autograde``, the formgrader's button and its
+    API ``/formgrader/api/submission/<a>/<s>/autograde``) builds nbgrader's ``Autograde``
+    converter, which makes its exporter in ``start()``: before it removes the existing
+    ``autograded/`` result (``--force`` removes it first, a failure removes it after) and before
+    any student code runs. Those paths would run the student's code with the grader's rights,
+    outside the sandbox; this exporter stops them there, logging the Danish pointer to
+    ``vidensbasering grade`` (catalog key ``grading.autograde_use_grade``), which the command
+    prints and the formgrader shows in its error dialog. :func:`autograde_submissions` puts
+    nbconvert's ``NotebookExporter`` back in its own configuration, with the sandboxed kernel.
+
+    Raises:
+        NbGraderException: always, on construction.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        message = t("grading.autograde_use_grade")
+        parent = kwargs.get("parent")
+        log = getattr(parent, "log", None) or logging.getLogger("vidensbasering.grading")
+        log.error(message)
+        raise NbGraderException(message)
+
+
 def _failed(student_id: str, reason: str) -> GradingOutcome:
     return GradingOutcome(student_id, "failed", reason, None, None, False)
 
@@ -133,6 +160,8 @@ def _batch_config(
     config.Autograde.autograde_preprocessors = [
         execute_class if _is_execute(step) else step for step in steps
     ]
+    # The course config refuses every autograde that does not come through here.
+    config.Autograde.exporter_class = NotebookExporter
     timeout = max(1, math.ceil(cell_timeout))
     for section in ("ExecutePreprocessor", "Execute", "SandboxedExecute", execute_class.__name__):
         config[section].timeout = timeout
