@@ -347,12 +347,42 @@ def cutoffs(
     return Cutoffs(a=float(a), b=float(b), c=float(c))
 
 
+#: Danish ways to write a scale's direction (as the apps say it), accepted wherever ``direction``
+#: is: students never need the English codes.
+DIRECTION_ALIASES: dict[str, str] = {
+    "højere er bedre": "higher_is_better",
+    "lavere er værre": "higher_is_better",
+    "højere er værre": "higher_is_worse",
+    "lavere er bedre": "higher_is_worse",
+}
+
+
+def category_label(category: str | Sequence[str | None] | np.ndarray | None) -> object:
+    """Danish name of a change category (as the apps show it), e.g. ``"recovered"`` ->
+    ``"Klinisk betydende bedring"``; element-wise for a sequence, ``None`` stays ``None``.
+
+    Raises:
+        KeyError: an unknown category code.
+    """
+    from vidensbasering.i18n import t
+
+    def one(code: str | None) -> str | None:
+        return None if code is None else t(f"opfoelgning.category_{code}")
+
+    if category is None or isinstance(category, str):
+        return one(category)
+    return [one(c) for c in category]
+
+
 def _sign(direction: str) -> int:
+    direction = DIRECTION_ALIASES.get(" ".join(str(direction).split()).casefold(), direction)
     if direction == "higher_is_better":
         return 1
     if direction == "higher_is_worse":
         return -1
-    raise ValueError(f"direction must be 'higher_is_better' or 'higher_is_worse': {direction!r}")
+    raise ValueError(
+        f'direction skal være "højere er bedre" eller "højere er værre", ikke {direction!r}'
+    )
 
 
 def classify_change(
@@ -451,6 +481,9 @@ class ChangeCriteria:
 
     def __post_init__(self) -> None:
         _sign(self.direction)
+        # A Danish direction ("højere er bedre") is stored as its code, which charts compare.
+        code = "higher_is_better" if _sign(self.direction) > 0 else "higher_is_worse"
+        object.__setattr__(self, "direction", code)
         if not (np.isfinite(self.s_diff) and self.s_diff > 0):
             raise ValueError(f"s_diff must be positive and finite, got {self.s_diff!r}")
 
@@ -619,10 +652,16 @@ def wemwbs_total(items: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -
     if arr.ndim == 1:
         arr = arr[np.newaxis, :]
     if arr.ndim != 2 or arr.shape[1] != 14:
-        raise ValueError(f"WEMWBS needs 14 item scores per form, got shape {arr.shape}")
+        raise ValueError(
+            "WEMWBS skal have 14 svar pr. skema (én kolonne pr. udsagn), "
+            f"men fik formen {arr.shape}"
+        )
     finite = arr[~np.isnan(arr)]
     if not np.isin(finite, (1, 2, 3, 4, 5)).all():
-        raise ValueError("WEMWBS item scores must be whole numbers 1-5 (NaN if unanswered)")
+        raise ValueError(
+            "WEMWBS-svar skal være hele tal fra 1 til 5 (NaN, hvis borgeren ikke svarede). "
+            "Find de ugyldige svar, og regn kun på skemaer uden fejl."
+        )
     return arr.sum(axis=1)
 
 
@@ -648,7 +687,10 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray | Sequence[Sequence[float]])
     if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[1] < 2:
         raise ValueError(f"need at least two respondents and two items, got shape {arr.shape}")
     if np.isnan(arr).any():
-        raise ValueError("items contain NaN; drop or impute incomplete forms first")
+        raise ValueError(
+            "Svarene indeholder manglende værdier (NaN): "
+            "regn kun på skemaer, hvor alle svar er gyldige."
+        )
     total_var = arr.sum(axis=1).var(ddof=1)
     if total_var == 0:
         raise ValueError("the total score has zero variance; alpha is undefined")

@@ -73,17 +73,15 @@ def correct_answers() -> dict[str, str]:
 def partly_wrong_answers() -> dict[str, str]:
     """``videnskvalitet`` with opg1 and opg2 right (1 + 2 points) and opg3 and opg4 wrong.
 
-    opg3 divides by the control group's SD (Glass's delta: passes the visible range test, fails
-    the hidden value test); opg4 has the sign reversed (passes the visible type test, fails the
-    hidden one): 3 of the 7 automatic points.
+    Both wrong answers are typical mistakes the visible tests pass (see
+    :mod:`typical_wrong_answers`): opg3 divides by the mean of the two groups' SDs instead of the
+    pooled SD (it lies between them, as the visible test asks; the hidden value test fails); opg4
+    compares all of NSW, controls too, with CPS (negative and plausible; the hidden test fails):
+    3 of the 7 automatic points.
     """
+    from typical_wrong_answers import passing_visible
+
     return correct_answers() | {
-        "opg3_svar": (
-            'indsats = nsw.loc[nsw["treat"] == 1, "re78"]\n'
-            'kontrol = nsw.loc[nsw["treat"] == 0, "re78"]\n'
-            "d_eksperiment = float((indsats.mean() - kontrol.mean()) / kontrol.std())"
-        ),
-        "opg4_svar": (
-            'forskel_cps = float(cps["re78"].mean() - nsw.loc[nsw["treat"] == 1, "re78"].mean())'
-        ),
+        "opg3_svar": passing_visible(ASSIGNMENT, "opg3_svar", "mean_of_the_two_sds"),
+        "opg4_svar": passing_visible(ASSIGNMENT, "opg4_svar", "all_of_nsw_not_the_participants"),
     }

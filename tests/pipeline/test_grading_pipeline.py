@@ -23,16 +23,25 @@ pytestmark = [
 
 # Invented students. The partly wrong one has æ/ø/å in the id (folders, gradebook, CSV).
 CORRECT, BLANK, PARTLY_WRONG = "ida_jensen", "mads_olsen", "søren_ærø"
+# Misspells a name in opg2: Python's NameError, with the course's Danish hint under it.
+TYPO = "lise_holm"
+TYPO_OPG2 = (
+    'm_indsats = nsw.loc[nsw["treat"] == 1, "re78"].mean()\n'
+    'm_kontrol = nsw.loc[nsw["treat"] == 0, "re78"].mean()\n'
+    "forskel_eksperiment = m_indsats - m_kontorl"
+)
 
 # Points in course/source/videnskvalitet: opg1 1, opg2 2, opg3 2, opg4 2 (autograded, 7) and the
 # reflection opg5 3 (graded by hand), max 10.
 #   correct:      1 + 2 + 2 + 2 = 7 autograded, + 3 given by hand below         = 10
 #   blank:        the released notebook untouched: every answer raises          =  0
-#   partly wrong: opg1 and opg2 right (1 + 2); opg3 divides by the control
-#                 group's SD (Glass's delta: passes the visible range test,
-#                 fails the hidden value test); opg4 has the sign reversed
-#                 (passes the visible type test, fails the hidden one)        =  3
-EXPECTED_SCORES = {CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0}
+#   partly wrong: opg1 and opg2 right (1 + 2); opg3 divides by the mean of the
+#                 two groups' SDs (between them: passes the visible tests, fails
+#                 the hidden value test); opg4 takes all of NSW, controls too,
+#                 instead of the participants (negative and plausible: passes
+#                 the visible tests, fails the hidden one)                      =  3
+#   typo:         opg2's answer raises NameError (so does its test): 1 + 0 + 2 + 2  =  5
+EXPECTED_SCORES = {CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0, TYPO: 5.0}
 EXPECTED_CELL_SCORES = {
     PARTLY_WRONG: {"opg1_test": 1.0, "opg2_test": 2.0, "opg3_test": 0.0, "opg4_test": 0.0}
 }
@@ -54,6 +63,7 @@ def test_three_students_get_exact_scores_and_feedback_without_hidden_tests(
     submit(CORRECT, answered(released, correct_answers()))
     submit(BLANK, released)
     submit(PARTLY_WRONG, answered(released, partly_wrong_answers()))
+    submit(TYPO, answered(released, correct_answers() | {"opg2_svar": TYPO_OPG2}))
 
     for student in EXPECTED_SCORES:
         result = api.autograde(ASSIGNMENT, student)
@@ -99,3 +109,11 @@ def test_three_students_get_exact_scores_and_feedback_without_hidden_tests(
     assert html.count("En skjult test fejlede.") == 2  # opg3 and opg4
     assert "AssertionError: d skal bruge den poolede standardafvigelse" in html
     assert "NSW's indsatsgruppe minus hele CPS" in unescape(html)
+
+    # The hint module loaded by the first cell works in nbgrader's kernel too: the student who
+    # misspelled a name reads the Danish hint under Python's NameError in the feedback.
+    html = unescape(
+        (course_root / "feedback" / TYPO / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text("utf-8")
+    )
+    assert "NameError" in html
+    assert "Tip: Python kender ikke navnet m_kontorl." in html

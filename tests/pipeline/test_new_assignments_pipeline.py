@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from pipeline_helpers import answered, copy_course, solution_code, submit_notebook
+from typical_wrong_answers import passing_visible
 
 from vidensbasering.course import open_api
 
@@ -46,6 +47,8 @@ class Case:
     max_score: float
     # The instructor's messages of the hidden tests the partly wrong student fails.
     hidden_messages: tuple[str, ...] = field(default=())
+    # Messages of visible tests the partly wrong student fails.
+    visible_messages: tuple[str, ...] = field(default=())
 
     def correct_answers(self) -> dict[str, str]:
         answers = {i: solution_code(i, self.assignment) for i in self.answer_ids}
@@ -69,7 +72,7 @@ def _forandringsteori() -> Case:
         'toc.link("fritidsjob", "lommepenge").assumption = '
         '"Et fritidsjob giver den unge egne penge og erfaring med at møde til tiden"'
     )
-    # Every outcome gets an indicator (the visible test passes), but only "what" is filled in.
+    # Every outcome gets an indicator, but only "what" is filled in: the visible test says so.
     thin_indicators = (
         "for element in toc.elements:\n"
         "    if element.kind.is_outcome:\n"
@@ -92,14 +95,14 @@ def _forandringsteori() -> Case:
         #   correct:      1 + 2 + 2 + 2 + 3 (given by hand below)                    = 10
         #   blank:        the released notebook untouched: every answer raises       =  0
         #   partly wrong: opg1 1; opg2 0 (dead end, hidden test); opg3 2; opg4 0
-        #                 (indicator fields empty, hidden test)                       =  3
+        #                 (indicator fields empty, visible test)                      =  3
         expected={CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 3.0},
         partly_wrong_cells={"opg1_test": 1.0, "opg2_test": 0.0, "opg3_test": 2.0, "opg4_test": 0.0},
         max_score=10.0,
         hidden_messages=(
             "Fra hver aktivitet skal der være en vej ad pilene til en langsigtet virkning.",
-            "En indikator mangler feltet 'how'",
         ),
+        visible_messages=("Udfyld alle fem felter i hver indikator",),
     )
 
 
@@ -110,15 +113,10 @@ def _dokumentation() -> Case:
         answer_ids=("opg1_svar", "opg2_svar", "opg3_svar", "opg4_svar"),
         partly_wrong={
             "opg1_svar": solution_code("opg1_svar", a),
-            # Only the impossible values, not the missing answers: every row found is invalid
-            # (visible test) but three are missing (hidden test).
-            "opg2_svar": (
-                'ude = svar_lang["svar"].notna() & ~svar_lang["svar"].isin([1, 2, 3, 4, 5])\n'
-                'fejl = svar_lang.loc[ude, ["person_id", "spoergsmaal", "svar"]]'
-            ),
-            # pandas' sum skips missing answers and keeps the typos: every total lies in 14-70
-            # (visible test; the typo 33 gives 69) but six of them should be missing.
-            "opg3_svar": 'total = svar_lang.groupby("person_id")["svar"].sum()',
+            # Typos clipped into 1-5 and kept, forms with a missing answer dropped: 117 plausible
+            # totals and an α (visible tests pass), not the 114 valid forms (hidden tests).
+            "opg2_svar": passing_visible(a, "opg2_svar", "typos_clipped_into_range"),
+            "opg3_svar": passing_visible(a, "opg3_svar", "typos_clipped_into_range"),
             "opg4_svar": solution_code("opg4_svar", a),
         },
         reflection=(
@@ -133,38 +131,24 @@ def _dokumentation() -> Case:
         partly_wrong_cells={"opg1_test": 2.0, "opg2_test": 0.0, "opg3_test": 0.0, "opg4_test": 1.0},
         max_score=10.0,
         hidden_messages=(
-            "Skemaer med et manglende eller ugyldigt svar skal have NaN, og kun de.",
-            "fejl skal have præcis de svar, der mangler eller ligger uden for 1-5",
+            "Der skal være én total for hvert skema, hvor alle 14 svar er gyldige, og kun for dem.",
+            "alpha skal beregnes på de skemaer, hvor alle 14 svar er gyldige (1-5).",
         ),
     )
 
 
 def _opfoelgning() -> Case:
     a = "opfoelgning"
-    # Weights in the numerator, but the denominator counts goals as if every weight were 1:
-    # right for the unweighted hand checks (visible tests), wrong with weights (hidden test).
-    unweighted_denominator = (
-        "def gas_t(niveauer, vaegte=None, rho=0.30):\n"
-        "    x = np.asarray(niveauer, dtype=float)\n"
-        "    w = np.ones_like(x) if vaegte is None else np.asarray(vaegte, dtype=float)\n"
-        "    k = len(x)\n"
-        "    return float(50 + 10 * np.sum(w * x) / np.sqrt((1 - rho) * k + rho * k**2))\n"
-        "\n"
-        'maal = data[(data["person_id"] == "B072") & (data["occasion"] == 4)]\n'
-        'maal = maal[maal["instrument"] == "GAS"]\n'
-        't_b072 = gas_t(maal["score"], maal["weight"])'
-    )
     return Case(
         assignment=a,
         answer_ids=("opg1_svar", "opg2_svar", "opg3_svar", "opg4_svar"),
         partly_wrong={
-            "opg1_svar": unweighted_denominator,
+            # "10 ·" left out: T stays near 50 (visible tests pass), wrong value (hidden test).
+            "opg1_svar": passing_visible(a, "opg1_svar", "ten_left_out"),
             "opg2_svar": solution_code("opg2_svar", a),
-            # The scale's direction reversed: valid category names (visible test), wrong
-            # categories (hidden test).
-            "opg3_svar": solution_code("opg3_svar", a).replace(
-                "higher_is_worse", "higher_is_better"
-            ),
+            # The Danish 95th-percentile cut-off 17 instead of the normal range's 13.5: child C5
+            # (16 -> 9) counts as already functional, so "improved" instead of "recovered".
+            "opg3_svar": passing_visible(a, "opg3_svar", "abnormal_band_cutoff"),
             "opg4_svar": solution_code("opg4_svar", a),
         },
         reflection=(
@@ -174,13 +158,13 @@ def _opfoelgning() -> Case:
         # Points: opg1 2, opg2 2, opg3 1, opg4 2 (autograded, 7); reflection 3 by hand; max 10.
         #   correct:      2 + 2 + 1 + 2 + 3 (given by hand below)                    = 10
         #   blank:        every answer raises                                        =  0
-        #   partly wrong: opg1 0 (hidden weighted check); opg2 2; opg3 0 (hidden);
+        #   partly wrong: opg1 0 (hidden value check); opg2 2; opg3 0 (hidden);
         #                 opg4 2                                                     =  4
         expected={CORRECT: 10.0, BLANK: 0.0, PARTLY_WRONG: 4.0},
         partly_wrong_cells={"opg1_test": 0.0, "opg2_test": 2.0, "opg3_test": 0.0, "opg4_test": 2.0},
         max_score=10.0,
         hidden_messages=(
-            "gas_t giver forkert T, når delmålene har forskellige vægte",
+            "T for B072 er forkert: tjek hvert trin i formlen",
             "tjek skalaens retning og grænsen for normalområdet",
         ),
     )
@@ -269,5 +253,5 @@ def test_feedback_shows_failed_hidden_tests_without_their_code(
         graded_course / "feedback" / PARTLY_WRONG / assignment / f"{assignment}.html"
     ).read_text(encoding="utf-8")
     assert html.count("En skjult test fejlede.") == len(case.hidden_messages)
-    for message in case.hidden_messages:
+    for message in case.hidden_messages + case.visible_messages:
         assert message in unescape(html)

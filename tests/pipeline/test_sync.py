@@ -79,11 +79,13 @@ def test_build_refuses_a_solution_that_fails_its_hidden_tests(
     notebook = nbformat.read(source, as_version=4)
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "opg4_svar":
-            # The sign reversed: passes the visible test (a float), fails the hidden one.
-            cell.source = cell.source.replace(
-                'nsw.loc[nsw["treat"] == 1, "re78"].mean() - cps["re78"].mean()',
-                'cps["re78"].mean() - nsw.loc[nsw["treat"] == 1, "re78"].mean()',
+            # The sign reversed: the solution no longer passes its own tests.
+            wrong = cell.source.replace(
+                'forskel_cps = nsw.loc[nsw["treat"] == 1, "re78"].mean() - m_cps',
+                'forskel_cps = m_cps - nsw.loc[nsw["treat"] == 1, "re78"].mean()',
             )
+            assert wrong != cell.source
+            cell.source = wrong
     nbformat.write(notebook, source)
     committed = (root / SOLUTION).read_bytes()
 

@@ -39,8 +39,11 @@ from vidensbasering.theory_of_change.model import (
     Indicator,
     Link,
     TheoryOfChange,
+    TheoryOfChangeError,
     TheoryOfChangeFileError,
+    UnknownIdError,
     danish_errors,
+    element_kind,
 )
 from vidensbasering.theory_of_change.validation import Finding, Severity, errors, validate
 
@@ -55,12 +58,15 @@ __all__ = [
     "Link",
     "Severity",
     "TheoryOfChange",
+    "TheoryOfChangeError",
     "TheoryOfChangeFileError",
+    "UnknownIdError",
     "assumptions_table",
     "danish_errors",
     "diagram",
     "diagram_data",
     "diagram_spec",
+    "element_kind",
     "errors",
     "findings_table",
     "indicators_table",

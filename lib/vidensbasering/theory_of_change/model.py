@@ -25,6 +25,7 @@ Sources: Socialstyrelsen, "Forandringsteori" (udbredelse af hjemløsestrategien)
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from enum import StrEnum
@@ -91,6 +92,8 @@ class Indicator(_Strict):
     """How an outcome is measured: what, how, when, by whom and from which data source.
 
     Every field is a free Danish text; empty fields are allowed here and reported by validation.
+    A misspelled field (``Indicator(hvad="...")``) raises pydantic's ``ValidationError``; in an
+    exercise :mod:`vidensbasering.hints` shows it in Danish with :func:`danish_errors`.
     """
 
     what: str = _Text
@@ -150,23 +153,50 @@ class TheoryOfChange(_Strict):
     # -- look-ups -------------------------------------------------------------------------------
 
     def element(self, element_id: str) -> Element:
-        """Return the element with ``element_id``; raise ``KeyError`` if there is none."""
+        """Return the element with ``element_id``.
+
+        Raises:
+            UnknownIdError: (a ``KeyError``) with a Danish message listing the ids that exist and
+                the closest one.
+        """
         for element in self.elements:
             if element.id == element_id:
                 return element
-        raise KeyError(element_id)
+        ids = [e.id for e in self.elements]
+        raise UnknownIdError(
+            element_id,
+            t(
+                "forandringsteori_fejl.unknown_element",
+                id=element_id,
+                suggestion=_suggestion(str(element_id), ids),
+                ids=_listing(ids),
+            ),
+        )
 
     def elements_of(self, kind: ElementKind | str) -> list[Element]:
-        """Elements of one kind, in the order they were added."""
-        kind = ElementKind(kind)
+        """Elements of one kind, in the order they were added (kind as in :func:`element_kind`)."""
+        kind = element_kind(kind)
         return [e for e in self.elements if e.kind is kind]
 
     def link(self, source: str, target: str) -> Link:
-        """Return the link ``source → target``; raise ``KeyError`` if there is none."""
+        """Return the link ``source → target``.
+
+        Raises:
+            UnknownIdError: (a ``KeyError``) with a Danish message listing the links that exist.
+        """
         for link in self.links:
             if (link.source, link.target) == (source, target):
                 return link
-        raise KeyError((source, target))
+        arrows = [f"{x.source} → {x.target}" for x in self.links]
+        raise UnknownIdError(
+            (source, target),
+            t(
+                "forandringsteori_fejl.unknown_link",
+                source=source,
+                target=target,
+                links=_listing(arrows),
+            ),
+        )
 
     # -- building -------------------------------------------------------------------------------
 
@@ -181,22 +211,27 @@ class TheoryOfChange(_Strict):
         """Append an element and return it.
 
         Args:
-            kind: an :class:`ElementKind` or its value, e.g. ``"activity"``.
+            kind: an :class:`ElementKind`, its value (``"activity"``) or its Danish label
+                (``"aktivitet"``); see :func:`element_kind`.
             text: the box text.
             id: identifier; by default ``<kind>-<n>`` with the first free ``n``.
             indicators: indicators for the element (usually an outcome).
 
         Raises:
-            ValueError: a :class:`pydantic.ValidationError` for a bad kind or id; a plain
-                ``ValueError`` with a Danish message if the id is taken.
+            ValueError: with a Danish message for an unknown kind (naming the closest valid one),
+                a bad id or text (:class:`TheoryOfChangeError`), or an id that is taken.
         """
+        kind = element_kind(kind)
         if id is None:
             taken = {e.id for e in self.elements}
             n = 1
             while f"{kind}-{n}" in taken:
                 n += 1
             id = f"{kind}-{n}"
-        element = Element(id=id, kind=kind, text=text, indicators=indicators or [])
+        try:
+            element = Element(id=id, kind=kind, text=text, indicators=indicators or [])
+        except ValidationError as exc:
+            raise TheoryOfChangeError(danish_errors(exc)) from None
         _check_structure_plain([*self.elements, element], self.links)
         self.elements.append(element)
         return element
@@ -207,7 +242,10 @@ class TheoryOfChange(_Strict):
         Raises:
             ValueError: with a Danish message if an end is not an element or the link exists.
         """
-        link = Link(source=source, target=target, assumption=assumption)
+        try:
+            link = Link(source=source, target=target, assumption=assumption)
+        except ValidationError as exc:
+            raise TheoryOfChangeError(danish_errors(exc)) from None
         _check_structure_plain(self.elements, [*self.links, link])
         self.links.append(link)
         return link
@@ -264,6 +302,67 @@ class TheoryOfChange(_Strict):
             return cls.model_validate(raw)
         except ValidationError as exc:
             raise TheoryOfChangeFileError(_file_errors(exc)) from exc
+
+
+class TheoryOfChangeError(ValueError):
+    """A student's or user's call the model cannot take, with Danish sentences saying what to fix.
+
+    Attributes:
+        messages: one Danish sentence per problem.
+    """
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__(t("forandringsteori_fejl.invalid", messages=" ".join(messages)))
+
+
+class UnknownIdError(KeyError):
+    """No element or link with the id asked for; ``str()`` is a Danish sentence listing those that
+    exist. A ``KeyError`` so ``except KeyError`` still catches it; ``args[0]`` is the id asked for.
+    """
+
+    def __init__(self, key: object, message: str) -> None:
+        super().__init__(key)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _listing(items: list[str]) -> str:
+    return ", ".join(f'"{i}"' for i in items) if items else t("forandringsteori_fejl.none")
+
+
+def _suggestion(wrong: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(wrong.casefold(), candidates, n=1, cutoff=0.6)
+    return t("forandringsteori_fejl.did_you_mean", closest=close[0]) if close else ""
+
+
+def element_kind(kind: ElementKind | str) -> ElementKind:
+    """The :class:`ElementKind` for a kind given as an enum, its value or its Danish label.
+
+    Accepts ``"activity"`` and ``"aktivitet"`` alike (case and surrounding spaces ignored), so a
+    student can write the Danish names the course shows.
+
+    Raises:
+        ValueError: Danish message naming the closest valid kind (difflib) and all valid ones.
+    """
+    if isinstance(kind, ElementKind):
+        return kind
+    text = " ".join(str(kind).split()).casefold()
+    names = {k.value: k for k in CHAIN} | {k.label.casefold(): k for k in CHAIN}
+    names |= {k.value.replace("_", " "): k for k in CHAIN}
+    if text in names:
+        return names[text]
+    danish = [k.label for k in CHAIN]
+    raise ValueError(
+        t(
+            "forandringsteori_fejl.unknown_kind",
+            kind=kind,
+            suggestion=_suggestion(text, danish + [k.value for k in CHAIN]),
+            allowed=_listing(danish),
+        )
+    )
 
 
 class TheoryOfChangeFileError(ValueError):
