@@ -195,7 +195,7 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         env.delenv("VIDENSBASERING_DB_URL", raising=False)
         env.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
         root = copy_course(tmp_path_factory.mktemp("kursus") / "course")
-        api = open_api(root, private_gradebook=True)
+        api = open_api(root, private_gradebook=True, plain_autograde=True)
         for case in CASES.values():
             result = api.generate_assignment(case.assignment)
             assert result["success"], result.get("error")
