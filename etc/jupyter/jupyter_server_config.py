@@ -11,9 +11,12 @@ c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 if os.name != "nt":
     c.KernelManager.transport = "ipc"
 
-# Every Voila page open starts a kernel (about 250 MB with pandas and Altair), and it stays
-# after the participant closes the tab. Kernels with no open page that have been idle for
+# Every Voila page open starts a kernel (about 250 MB with pandas and Altair). A closed or
+# reloaded app page's kernel (no notebook session, no connection, idle) is shut down after
+# 30 s (vidensbasering.page_kernels); other kernels with no open page that have been idle for
 # 15 minutes are shut down; kernels of open lesson notebooks and app pages are never culled.
+c.ServerApp.kernel_manager_class = "vidensbasering.page_kernels.PageKernelManager"
+c.PageKernelManager.page_cull_timeout = 30
 c.MappingKernelManager.cull_idle_timeout = 15 * 60
-c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_interval = 10
 c.MappingKernelManager.cull_connected = False
