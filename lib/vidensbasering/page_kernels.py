@@ -10,15 +10,21 @@ closed.
 :class:`PageKernelManager` adds a second, short rule for *page kernels* only: a kernel that no
 notebook session owns (JupyterLab opens lesson notebooks through sessions; Voila starts its
 kernels directly) and that has had no open connection and no activity for
-``page_cull_timeout`` seconds is shut down. Kernels with an open page (a web socket) or that are
-busy (still rendering) are never touched by this rule. In standalone Voila (``make workshop``)
-there are no sessions and every kernel is a page kernel; Voila's pre-heated kernels waiting in
-its pool are skipped by Voila's own ``cull_kernel_if_idle`` before this one is asked.
+``page_cull_timeout`` seconds (30) after its page had connected, or for
+``page_load_timeout`` seconds (120) when its page never connected, is shut down. The longer
+wait for a page that never connected covers a page still loading its scripts on a busy machine
+(measured here: over 40 s with a load average of 13 on 2 cores); a closed or reloaded page
+normally asks for the shutdown itself on ``pagehide`` (the page template), so the rule is the
+safety net for crashed browsers and lost networks. Kernels with an open page (a web socket) or
+that are busy (still rendering) are never touched by this rule. In standalone Voila
+(``make workshop``) there are no sessions and every kernel is a page kernel; Voila's pre-heated
+kernels waiting in its pool are skipped by Voila's own ``cull_kernel_if_idle`` first.
 
 Used by ``etc/jupyter/jupyter_server_config.py`` (``make start``) and by
 :mod:`vidensbasering.workshop`. The check runs every ``cull_interval`` seconds, so a closed
 page's kernel is gone after at most ``cull_interval`` + ``page_cull_timeout`` +
-``cull_interval`` seconds (10 + 30 + 10 = 50 s with the project's settings).
+``cull_interval`` seconds (10 + 30 + 10 = 50 s with the project's settings; 140 s for a page
+that never connected).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from traitlets import Dict, Integer
 
 #: Seconds a page kernel may sit without a connection and without activity (project default).
 PAGE_CULL_TIMEOUT_S = 30
+#: Seconds a page kernel whose page never connected may sit idle (project default).
+PAGE_LOAD_TIMEOUT_S = 120
 #: Seconds between two culling passes (project default; Jupyter's own default is 300).
 CULL_INTERVAL_S = 10
 
@@ -50,16 +58,30 @@ class PageKernelManager(AsyncMappingKernelManager):
         "connection and no activity, is shut down (a closed Voila page). 0 disables.",
     )
 
+    page_load_timeout = Integer(
+        PAGE_LOAD_TIMEOUT_S,
+        config=True,
+        help="As page_cull_timeout, for a page kernel whose page never connected to it "
+        "(a page still loading its scripts, or abandoned before).",
+    )
+
     # kernel id -> monotonic seconds when a culling pass first saw it without connections.
     _unconnected_since = Dict()
+    # kernel id -> True once a page (web socket) has connected to it.
+    _ever_connected = Dict()
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """Count a new connection, and remember that the kernel's page has connected."""
+        super().notify_connect(kernel_id)
+        self._ever_connected[kernel_id] = True
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         """Shut down a closed page's kernel, else apply Jupyter's own idle rule."""
         if self.page_cull_timeout > 0 and await self._is_closed_page(kernel_id):
             self.log.info(
-                "Shutting down kernel %s: its page has been closed for %d s or more.",
+                "Shutting down kernel %s: no page has been connected to it for %d s or more.",
                 kernel_id,
-                self.page_cull_timeout,
+                self._timeout(kernel_id),
             )
             self._unconnected_since.pop(kernel_id, None)
             await ensure_async(self.shutdown_kernel(kernel_id))
@@ -70,6 +92,8 @@ class PageKernelManager(AsyncMappingKernelManager):
         """One culling pass; first forget kernels that are gone."""
         for kernel_id in set(self._unconnected_since) - set(self._kernels):
             del self._unconnected_since[kernel_id]
+        for kernel_id in set(self._ever_connected) - set(self._kernels):
+            del self._ever_connected[kernel_id]
         await super().cull_kernels()
 
     async def _is_closed_page(self, kernel_id: str) -> bool:
@@ -93,7 +117,13 @@ class PageKernelManager(AsyncMappingKernelManager):
         if last_activity is None:
             return False
         idle = (utcnow() - last_activity).total_seconds()
-        return now - since >= self.page_cull_timeout and idle >= self.page_cull_timeout
+        timeout = self._timeout(kernel_id)
+        return now - since >= timeout and idle >= timeout
+
+    def _timeout(self, kernel_id: str) -> int:
+        if self._ever_connected.get(kernel_id):
+            return self.page_cull_timeout
+        return max(self.page_load_timeout, self.page_cull_timeout)
 
     async def _session_kernel_ids(self) -> set[str]:
         """Ids of the kernels that a notebook session owns (none in standalone Voila)."""
