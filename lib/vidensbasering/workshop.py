@@ -114,10 +114,16 @@ def one_warm_up_at_a_time(
 
 
 async def announce_ready(pools: dict[str, list[asyncio.Task[Any]]]) -> None:
-    """Print, per app, when its first pool of warm kernels has run the app."""
+    """Print, per app, when its first pool of warm kernels has run the app and rendered it.
+
+    A pool entry is done once its kernel has started; the render it then runs is the
+    entry's ``"task"``.
+    """
     for notebook, tasks in list(pools.items()):
         if tasks:
-            await asyncio.gather(*list(tasks), return_exceptions=True)
+            contents = await asyncio.gather(*list(tasks), return_exceptions=True)
+            renders = [c["task"] for c in contents if isinstance(c, dict) and "task" in c]
+            await asyncio.gather(*renders, return_exceptions=True)
             print(t("workshop.ready", count=len(tasks), app=Path(notebook).stem), flush=True)
 
 
