@@ -28,7 +28,7 @@ own laptops would see. Usage::
         [--stagger 10] [--redraws 3] [--pool N] [--stall-opens 50]
 
 Prints a table per mode and the ratios workshop / start; writes
-``benchmarks/results/workshop.json``.
+``benchmarks/results/workshop-<sizes>[-stalls].json`` and the servers' logs beside it.
 """
 
 from __future__ import annotations
@@ -347,7 +347,9 @@ async def run(args: argparse.Namespace) -> None:
             f"stalls, {mode}: {counts['stalls']} of {counts['opens']} opens "
             f"(slow-page messages: {counts['slow_page_messages']})"
         )
-    (out / "workshop.json").write_text(
+    name = "workshop-" + "-".join(str(n) for n in args.participants)
+    name += "-stalls" if args.stall_opens else ""
+    (out / f"{name}.json").write_text(
         json.dumps(
             {
                 "cpus": os.cpu_count(),
