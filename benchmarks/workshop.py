@@ -38,6 +38,7 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -382,6 +383,8 @@ def main() -> None:
     parser.add_argument("--stall-opens", type=int, default=0, help="opens to count stalls")
     parser.add_argument("--stall-concurrency", type=int, default=5, help="opens at once")
     args = parser.parse_args()
+    # SIGTERM stops the run like Ctrl-C, so that the servers it started are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     asyncio.run(run(args))
 
 

@@ -11,11 +11,13 @@ closed.
 notebook session owns (JupyterLab opens lesson notebooks through sessions; Voila starts its
 kernels directly) and that has had no open connection and no activity for
 ``page_cull_timeout`` seconds (30) after its page had connected, or for
-``page_load_timeout`` seconds (120) when its page never connected, is shut down. The longer
-wait for a page that never connected covers a page still loading its scripts on a busy machine
-(measured here: over 40 s with a load average of 13 on 2 cores); a closed or reloaded page
-normally asks for the shutdown itself on ``pagehide`` (the page template), so the rule is the
-safety net for crashed browsers and lost networks. Kernels with an open page (a web socket) or
+``page_load_timeout`` seconds (600) when its page never connected, is shut down. The longer
+wait for a page that never connected covers a page still loading its scripts on a busy machine:
+measured here with ten browsers and a load average of 40 on 2 cores, pages had not connected
+after 120 s, and shutting their kernels down then left them without a chart for good. A closed
+or reloaded page asks for the shutdown itself on ``pagehide`` (the page template) once its
+kernel id has arrived, so this rule is only the safety net for crashed browsers and lost
+networks. Kernels with an open page (a web socket) or
 that are busy (still rendering) are never touched by this rule. In standalone Voila
 (``make workshop``) there are no sessions and every kernel is a page kernel; Voila's pre-heated
 kernels waiting in its pool are skipped by Voila's own ``cull_kernel_if_idle`` first.
@@ -23,8 +25,8 @@ kernels waiting in its pool are skipped by Voila's own ``cull_kernel_if_idle`` f
 Used by ``etc/jupyter/jupyter_server_config.py`` (``make start``) and by
 :mod:`vidensbasering.workshop`. The check runs every ``cull_interval`` seconds, so a closed
 page's kernel is gone after at most ``cull_interval`` + ``page_cull_timeout`` +
-``cull_interval`` seconds (10 + 30 + 10 = 50 s with the project's settings; 140 s for a page
-that never connected).
+``cull_interval`` seconds (10 + 30 + 10 = 50 s with the project's settings; about 10 minutes
+for a page that never connected).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from traitlets import Dict, Integer
 #: Seconds a page kernel may sit without a connection and without activity (project default).
 PAGE_CULL_TIMEOUT_S = 30
 #: Seconds a page kernel whose page never connected may sit idle (project default).
-PAGE_LOAD_TIMEOUT_S = 120
+PAGE_LOAD_TIMEOUT_S = 600
 #: Seconds between two culling passes (project default; Jupyter's own default is 300).
 CULL_INTERVAL_S = 10
 

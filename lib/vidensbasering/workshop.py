@@ -44,6 +44,7 @@ from typing import Any
 
 from vidensbasering import render_watch, serve
 from vidensbasering.i18n import t
+from vidensbasering.page_kernels import PAGE_LOAD_TIMEOUT_S
 
 APPS_DIR = "notebooks/apps"
 #: Kernels kept warm per app unless ``--pool`` says otherwise.
@@ -156,6 +157,7 @@ def voila_arguments(
     port: int,
     token: str,
     fill_delay_s: float = DEFAULT_FILL_DELAY_S,
+    page_load_timeout_s: int = PAGE_LOAD_TIMEOUT_S,
 ) -> list[str]:
     """Command-line arguments for standalone Voila serving the staged ``served`` folder."""
     args = [
@@ -169,6 +171,7 @@ def voila_arguments(
         f"--VoilaKernelManager.fill_delay={fill_delay_s}",
         "--VoilaConfiguration.multi_kernel_manager_class="
         "vidensbasering.page_kernels.PageKernelManager",
+        f"--PageKernelManager.page_load_timeout={page_load_timeout_s}",
         # The culler must run for the page-kernel rule; 15 min as under make start.
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=10",
@@ -193,6 +196,7 @@ def command(
     pool: int = DEFAULT_POOL,
     apps: Sequence[str] = (),
     render_limit_s: float | None = None,
+    page_load_timeout_s: int | None = None,
 ) -> list[str]:
     """The command line of ``make workshop``, for tests and benchmarks (see :func:`main`)."""
     argv = [sys.executable, "-m", "vidensbasering.workshop", "--root", str(root)]
@@ -203,6 +207,8 @@ def command(
         argv += ["--apps", ",".join(apps)]
     if render_limit_s is not None:
         argv += ["--render-limit", str(render_limit_s)]
+    if page_load_timeout_s is not None:
+        argv += ["--page-load-timeout", str(page_load_timeout_s)]
     return argv
 
 
@@ -230,6 +236,13 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         type=float,
         default=None,
         help=f"seconds before a page still loading says so ({DEFAULT_RENDER_LIMIT_S:g})",
+    )
+    parser.add_argument(
+        "--page-load-timeout",
+        type=int,
+        default=PAGE_LOAD_TIMEOUT_S,
+        help="seconds before the kernel of a page that never connected is shut down "
+        f"({PAGE_LOAD_TIMEOUT_S})",
     )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
@@ -264,7 +277,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         config = Config()
         config.VoilaKernelManager.kernel_pools_config = pools_config(apps, args.pool)
         voila_class().launch_instance(
-            argv=voila_arguments(served, args.host, args.port, token, args.fill_delay),
+            argv=voila_arguments(
+                served, args.host, args.port, token, args.fill_delay, args.page_load_timeout
+            ),
             config=config,
         )
 

@@ -23,6 +23,7 @@ from .conftest import ARTIFACTS, Server, open_voila, watch
 from .workshop_server import (
     APP,
     KERNEL_GONE_S,
+    PAGE_LOAD_S,
     kernel_exists,
     kernel_id,
     quick_stall_server_fixture,  # noqa: F401  (fixture "quick_stall_server")
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.browser
 POINT = ".vega-embed svg .mark-symbol path"
 SUBTITLE = ".vega-embed svg .role-title-subtitle text"
 LOAD_TIMEOUT_MS = 180_000
+ANYWIDGET_SLOW_INIT = "page error: [anywidget] Failed to initialize model."
 
 
 def test_two_participants_see_the_chart_from_warm_kernels(
@@ -69,6 +71,11 @@ def test_two_participants_see_the_chart_from_warm_kernels(
         for i, page in enumerate(pages, start=1):
             page.screenshot(path=ARTIFACTS / f"workshop-participant-{i}.png", full_page=True)
         for seen in watches:
+            # anywidget's front end gives a model 2 s to initialize (AbortSignal.timeout(2000)
+            # in its runtime) and reports this page error when the CPU is too busy for that,
+            # although the chart then draws (asserted above). Seen here only with a load
+            # average over 30 on 2 cores; every other error still fails the test.
+            seen.problems = [p for p in seen.problems if p != ANYWIDGET_SLOW_INIT]
             seen.assert_clean()
     finally:
         for context in contexts:
@@ -138,13 +145,16 @@ def test_kernel_of_a_page_that_never_loaded_is_shut_down(
 ) -> None:
     """HTML rendered, but no script ever ran (a crashed browser): the server shuts it down.
 
-    Such a page never connects, so the server waits page_load_timeout (120 s) in case it is
-    still loading on a busy machine, plus up to two culling passes (10 s each).
+    Such a page never connects, so the server waits page_load_timeout (600 s by default, 60 s
+    in the test's workshop) in case it is still loading on a busy machine, plus up to two
+    culling passes (10 s each).
     """
     html = page.request.get(workshop_server.url(app_url(APP)), timeout=LOAD_TIMEOUT_MS).text()
     abandoned = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
     assert kernel_exists(workshop_server, abandoned)
-    assert seconds_until_gone(workshop_server, abandoned, limit_s=150) < 150
+    assert seconds_until_gone(workshop_server, abandoned, limit_s=PAGE_LOAD_S + 30) < (
+        PAGE_LOAD_S + 30
+    )
 
 
 def test_kernel_dies_with_its_page_on_make_start(course_server: Server, browser: Browser) -> None:

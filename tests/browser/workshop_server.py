@@ -32,6 +32,8 @@ from .conftest import ROOT, Server, free_port, stop, wait_until_ready
 #: Warm kernels of the app in the test's workshop (two participants).
 POOL = 2
 APP = "videnskvalitet"
+#: The test workshop's page_load_timeout (default 600 s), to see the rule act in a test.
+PAGE_LOAD_S = 60
 #: The page kernel rule's promise: a closed page's kernel is gone within a minute.
 KERNEL_GONE_S = 60
 
@@ -65,12 +67,15 @@ def workshop_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """Serve the workshop with ``POOL`` warm kernels of ``APP``; wait until they are warm."""
     port, token = free_port(), secrets.token_hex(16)
     log = tmp_path_factory.mktemp("workshop") / "workshop.log"
-    process = _start(workshop.command(ROOT, port=port, token=token, pool=POOL, apps=[APP]), log)
+    command = workshop.command(
+        ROOT, port=port, token=token, pool=POOL, apps=[APP], page_load_timeout_s=PAGE_LOAD_S
+    )
+    process = _start(command, log)
     try:
         # Standalone Voila has no /api status page: it is up and warm when it says so (in
         # Danish, from the catalog).
         ready = t("workshop.ready", count=POOL, app=APP)
-        assert wait_for_log(log, ready, 240, process), log.read_text()[-4000:]
+        assert wait_for_log(log, ready, 600, process), log.read_text()[-4000:]
         yield Server(base_url=f"http://127.0.0.1:{port}", token=token, log=log)
     finally:
         stop(process)
