@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,10 @@ def test_warm_ups_run_one_at_a_time_until_their_render_is_done() -> None:
         warm_up = workshop.one_warm_up_at_a_time(initialize)
         await asyncio.gather(warm_up("a"), warm_up("b"), warm_up("c", kernel_id="restart"))
 
-    asyncio.run(main())
+    # A thread of its own: Playwright's sync API may hold this thread's event loop when the
+    # unit tests run in one session with the browser tests.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
     # The restart does not wait; "b" starts only after "a" has rendered.
     assert events.index("start b") > events.index("rendered a")
     assert events.index("start c") < events.index("rendered a")
