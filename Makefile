@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8888
 
-.PHONY: start test lint format build check clean-venv
+POOL ?= 4
+APPS ?=
+
+.PHONY: start workshop test lint format build check clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +29,11 @@ start: $(STAMP)
 .PHONY: hub
 hub: $(STAMP)
 	$(BIN)/python -m vidensbasering.hub --ip $(HOST) --port $(PORT)
+# Workshop mode (lib/vidensbasering/workshop.py): only the apps, read-only, POOL warm kernels
+# per app; APPS=videnskvalitet serves one app (comma-separated list; default all).
+workshop: $(STAMP)
+	$(BIN)/python -m vidensbasering.workshop --root "$(CURDIR)" --host $(HOST) --port $(PORT) \
+		--pool $(POOL) $(if $(APPS),--apps $(APPS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,11 +11,17 @@ c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 if os.name != "nt":
     c.KernelManager.transport = "ipc"
 
-# Every Voila page open starts a kernel (about 250 MB with pandas and Altair), and it stays
-# after the participant closes the tab. Kernels with no open page that have been idle for
-# 15 minutes are shut down; kernels of open lesson notebooks and app pages are never culled.
+# Every Voila page open starts a kernel (about 250 MB with pandas and Altair). A closed or
+# reloaded app page's kernel is shut down: the page asks for it on leaving, and the server
+# shuts down kernels no notebook session owns after 30 s without a connection and without
+# activity (10 minutes when the page never connected: vidensbasering.page_kernels). Other kernels
+# with no open page that have been idle for 15 minutes are shut down; kernels of open lesson
+# notebooks and app pages are never culled.
+c.ServerApp.kernel_manager_class = "vidensbasering.page_kernels.PageKernelManager"
+c.PageKernelManager.page_cull_timeout = 30
+c.PageKernelManager.page_load_timeout = 600
 c.MappingKernelManager.cull_idle_timeout = 15 * 60
-c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_interval = 10
 c.MappingKernelManager.cull_connected = False
 
 # Voila's app pages are Danish: <html lang="da"> (the server extension renders them with the

@@ -1,5 +1,6 @@
 """Voila settings for the apps, read by Voila's server extension via JUPYTER_CONFIG_PATH."""
 
+from vidensbasering.render_watch import page_resources
 from vidensbasering.serve import VOILA_TEMPLATE, voila_page_config
 
 c = get_config()  # noqa: F821  (provided by the traitlets config loader)
@@ -21,3 +22,6 @@ c.VoilaConfiguration.allow_template_override = "NO"
 # Voila reads this file; the server extension gives its exporter the server's own settings, so
 # jupyter_server_config.py says the same.
 c.VoilaExporter.language_code = "da"
+# No silent stall: a page still loading after the time limit (VIDENSBASERING_RENDER_LIMIT_S,
+# default 45 s) shows a Danish message with a reload button and reports it to the server log.
+c.VoilaConfiguration.resources = {"vidensbasering": page_resources()}

@@ -27,8 +27,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from vidensbasering.i18n import t
-
 #: Name of the Voila template shipped in ``vidensbasering/jupyter/voila/templates/``.
 VOILA_TEMPLATE = "vidensbasering"
 
@@ -151,17 +149,13 @@ def command(
 
 
 def voila_page_config(page_config: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """Voila ``page_config_hook``: keep MathJax off public CDNs; give the page its Danish texts.
+    """Voila ``page_config_hook``: keep MathJax off public CDNs.
 
     Voila's front end loads MathJax 2 from cdnjs when the page config names a MathJax URL (it
     always does by default); when both ``fullMathjaxUrl`` and ``mathjaxConfig`` are null it uses
-    the MathJax 3 bundled with its JavaScript instead. The course's page template reads the
-    loading screen's texts from ``page_config["vidensbasering"]`` (the UI catalog's ``common``
-    section; ``{title}``, ``{step}`` and ``{steps}`` are filled in on the page). Set in
-    ``etc/jupyter/voila.py``.
+    the MathJax 3 bundled with its JavaScript instead. Set in ``etc/jupyter/voila.py``.
     """
-    texts = {key: t(f"common.{key}") for key in ("loading", "loading_page", "loading_step")}
-    return {**page_config, "fullMathjaxUrl": None, "mathjaxConfig": None, "vidensbasering": texts}
+    return {**page_config, "fullMathjaxUrl": None, "mathjaxConfig": None}
 
 
 def check_root(root: Path) -> Path:
