@@ -1,7 +1,8 @@
 # Two commands for everyone: `make start` serves the course, `make test` runs every check.
 # Both create the virtual environment in .venv on first use.
 
-PYTHON ?= python3
+# The first of python3.11, python3.12, python3.13, python3 that is 3.11-3.13; override with PYTHON=.
+PYTHON ?= $(shell etc/setup/check-system find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -11,9 +12,12 @@ PORT ?= 8888
 POOL ?= 4
 APPS ?=
 
-.PHONY: start workshop test lint format build check clean-venv
+.PHONY: start workshop test system-test lint format build check clean-venv
 
+# etc/setup/check-system installs what is missing outside Python where it can (apt as root or
+# with sudo), and otherwise stops with one line naming the command to run.
 $(STAMP): pyproject.toml constraints.txt
+	@etc/setup/check-system python "$(PYTHON)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
@@ -29,6 +33,7 @@ start: $(STAMP)
 .PHONY: hub
 hub: $(STAMP)
 	$(BIN)/python -m vidensbasering.hub --ip $(HOST) --port $(PORT)
+
 # Workshop mode (lib/vidensbasering/workshop.py): only the apps, read-only, POOL warm kernels
 # per app; APPS=videnskvalitet serves one app (comma-separated list; default all).
 workshop: $(STAMP)
@@ -49,7 +54,11 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/vidensbasering check
 
-test: lint
+# The browser tests need Chromium, the grading tests bubblewrap.
+system-test: $(STAMP)
+	@etc/setup/check-system test
+
+test: system-test lint
 	$(BIN)/python -m pytest
 
 clean-venv:

@@ -1,6 +1,7 @@
 """Jupyter server settings that need code, read via JUPYTER_CONFIG_PATH beside the JSON file."""
 
 import os
+from pathlib import Path
 
 c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 
@@ -27,3 +28,11 @@ c.MappingKernelManager.cull_connected = False
 # Voila's app pages are Danish: <html lang="da"> (the server extension renders them with the
 # server's settings, not with voila.py's).
 c.VoilaExporter.language_code = "da"
+# Notebooks open without showing as changed: the server fills in the kernel's language_info
+# (it names this computer's Python version) before JupyterLab would (vidensbasering.contents).
+c.ServerApp.contents_manager_class = "vidensbasering.contents.CourseContentsManager"
+
+# JupyterLab in Danish by default (the da-DK language pack is a dependency); a student can switch
+# back under Settings -> Language, which is stored in their own settings. This folder holds the
+# defaults (overrides.json) instead of <environment>/share/jupyter/lab/settings.
+c.LabApp.app_settings_dir = str(Path(__file__).resolve().parent / "lab" / "settings")

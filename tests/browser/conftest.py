@@ -7,6 +7,7 @@ kernels) afterwards. Chromium is Debian's ``/usr/bin/chromium`` driven by Playwr
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
@@ -26,7 +27,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from vidensbasering import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium, or what VIDENSBASERING_CHROMIUM names; when it is missing, Playwright's own
+#: Chromium (installed by etc/setup/check-system where downloads work).
+CHROMIUM = os.environ.get("VIDENSBASERING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -113,8 +116,9 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """pytest-playwright: launch Debian's Chromium (browser downloads are impossible here)."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    """pytest-playwright: launch Debian's Chromium when it is there, else Playwright's own."""
+    chromium = {"executable_path": CHROMIUM} if Path(CHROMIUM).exists() else {}
+    return {**browser_type_launch_args, **chromium, "args": CHROMIUM_ARGS}
 
 
 def leaves_machine(url: str) -> bool:
