@@ -16,7 +16,15 @@ from babel.numbers import NumberFormatError, format_decimal, format_percent, par
 
 from vidensbasering.i18n import t
 
-__all__ = ["LOCALE", "NumberInputError", "format_number", "format_share", "parse_number"]
+__all__ = [
+    "LOCALE",
+    "NumberInputError",
+    "check_range",
+    "format_number",
+    "format_share",
+    "parse_number",
+    "range_text",
+]
 
 #: Babel locale of numbers in texts (charts get theirs from :mod:`vidensbasering.charts`).
 LOCALE = "da_DK"
@@ -90,13 +98,29 @@ def parse_number(
     except NumberFormatError as error:
         message = t("common.number_invalid", example=_example(minimum, maximum, example, decimals))
         raise NumberInputError(message) from error
+    return check_range(value, minimum, maximum, include_minimum, include_maximum, decimals)
+
+
+def check_range(
+    value: float,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    include_minimum: bool = True,
+    include_maximum: bool = True,
+    decimals: int = 2,
+) -> float:
+    """Return ``value`` if it is in the range, else raise.
+
+    Raises:
+        NumberInputError: outside the range, or not finite; the Danish message names the range.
+    """
     too_low = minimum is not None and (
         value < minimum or (value == minimum and not include_minimum)
     )
     too_high = maximum is not None and (
         value > maximum or (value == maximum and not include_maximum)
     )
-    if too_low or too_high:
+    if too_low or too_high or not math.isfinite(value):
         rule = range_text(minimum, maximum, include_minimum, include_maximum, decimals)
         raise NumberInputError(t("common.number_out_of_range", rule=rule))
     return value
