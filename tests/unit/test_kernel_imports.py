@@ -74,3 +74,29 @@ def test_follow_up_first_view_loads_no_export_or_regression_library(warm_cache):
 def test_theory_of_change_first_view_loads_no_heavy_library(warm_cache):
     code = "from vidensbasering.apps.forandringsteori import app\napp()"
     assert _loaded_after(code, warm_cache) == []
+
+
+DOMAIN_MODULES = (
+    "followup_report.py",
+    "numbers.py",
+    "files.py",
+    "theory_of_change/editing.py",
+)
+
+
+@pytest.mark.parametrize("path", DOMAIN_MODULES)
+def test_domain_modules_import_no_widget_or_notebook_machinery(path):
+    # Read the import statements (Altair itself imports ipywidgets, so sys.modules cannot tell).
+    import ast
+
+    import vidensbasering
+
+    source = Path(vidensbasering.__file__).parent.joinpath(path).read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    forbidden = ("ipywidgets", "IPython", "anywidget", "voila", "nbgrader", "vidensbasering.apps")
+    assert not [m for m in imported if m.startswith(forbidden)]
