@@ -116,8 +116,7 @@ function render({ model, el }) {
   const message = document.createElement("p");
   message.className = "vb-field-error";
   message.id = `vb-field-error-${Math.random().toString(36).slice(2, 10)}`;
-  const showError = () => {
-    const text = model.get("error");
+  const showError = (text) => {
     message.textContent = text;
     message.hidden = !text;
     // Announced when it appears; the field points at it while it holds an error.
@@ -126,7 +125,6 @@ function render({ model, el }) {
     if (text) input.setAttribute("aria-describedby", message.id);
     else input.removeAttribute("aria-describedby");
   };
-  model.on("change:error", showError);
   input.addEventListener("input", () => model.send({ event: "input", value: input.value }));
   // Enter, or leaving the field after a change, hands the number to the kernel.
   input.addEventListener("keydown", (event) => {
@@ -136,11 +134,15 @@ function render({ model, el }) {
     }
   });
   input.addEventListener("change", () => model.send({ event: "change", value: input.value }));
-  const onMessage = (msg) => { if (msg.event === "set") input.value = msg.value; };
+  // Live changes come as custom messages, in order with the text the kernel sets.
+  const onMessage = (msg) => {
+    if (msg.event === "set") input.value = msg.value;
+    if (msg.event === "error") showError(msg.text);
+  };
   model.on("msg:custom", onMessage);
   el.appendChild(row(model, "text", input));
   el.appendChild(message);
-  showError();
+  showError(model.get("error"));
   return () => model.off("msg:custom", onMessage);
 }
 export default { render };
@@ -361,7 +363,7 @@ class DecimalField(_Field):
         check_range(float(number), **self._range)  # the app's own number must be in range too
         text = format_number(number, self.decimals)
         self._value = float(number)
-        self.error = ""
+        self._show_error("")
         if text != self._text:
             self._text = text
             self.initial = text
@@ -390,14 +392,21 @@ class DecimalField(_Field):
         try:
             number = self.parse(text)
         except NumberInputError as error:
-            self.error = str(error)
+            self._show_error(str(error))
             return
-        self.error = ""
+        self._show_error("")
         if number == self._value:
             return
         self._value = number
         for callback in self._on_change:
             callback()
+
+    def _show_error(self, text: str) -> None:
+        """Show ``text`` under the field (``""`` hides it), in views drawn now and later."""
+        if text == self.error:
+            return
+        self.error = text  # for views drawn later
+        self.send({"event": "error", "text": text})
 
     def receive(self, content: dict[str, Any]) -> None:
         """``{"event": "input" | "submit" | "change", "value": text}`` from the browser."""
