@@ -8,19 +8,26 @@ the common forms of colour blindness.
 Rendering: in notebooks and Voila apps call :func:`use_offline_renderer` once. The ``jupyter``
 renderer with ``offline=True`` takes its JavaScript from vl-convert instead of a CDN; the default
 ``html`` renderer and the ``mimetype`` renderer are blank offline or with Altair 6.
+
+vl-convert is imported only when it has work to do (bundling the JavaScript, reading the locale
+for the first time, PNG/SVG export): what it gives every kernel (the offline bundle and the da-DK
+locale) is kept in the user's cache folder, keyed by the installed versions, so an app kernel
+that draws charts but exports none never loads it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from functools import cache
+from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 import altair as alt
 import platformdirs
-import vl_convert as vlc
 
 from vidensbasering.i18n import t
 
@@ -42,13 +49,39 @@ PALETTE: tuple[str, ...] = (
 FONT = '"Source Sans 3", "Helvetica Neue", Arial, sans-serif'
 
 
+def _vl_convert() -> ModuleType:
+    """Import vl-convert on first use (a kernel that exports nothing never loads it)."""
+    import vl_convert
+
+    return vl_convert
+
+
+def _cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("vidensbasering", appauthor=False))
+
+
+def _versions_digest(*parts: str) -> str:
+    """A short hash of Altair's and vl-convert's versions and ``parts`` (cache file names)."""
+    key = "|".join((alt.__version__, metadata.version("vl-convert-python"), *parts))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
 @cache
 def danish_locale() -> alt.Locale:
-    """Return the da-DK number and time format locale as an Altair ``Locale`` (from vl-convert)."""
-    return alt.Locale(
-        number=vlc.get_format_locale(LOCALE),
-        time=vlc.get_time_format_locale(LOCALE),
-    )
+    """Return the da-DK number and time format locale as an Altair ``Locale``.
+
+    The locale data are vl-convert's (d3-format and d3-time-format's da-DK). They are read from
+    vl-convert once per installed version and then from the user's cache folder.
+    """
+    path = _cache_dir() / f"locale-{LOCALE}-{_versions_digest()}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        number, time = data["number"], data["time"]
+    except (OSError, ValueError, KeyError, TypeError):
+        vlc = _vl_convert()
+        number, time = vlc.get_format_locale(LOCALE), vlc.get_time_format_locale(LOCALE)
+        _write_atomically(path, json.dumps({"number": number, "time": time}))
+    return alt.Locale(number=number, time=time)
 
 
 def accessible_name(title: object) -> str:
@@ -114,10 +147,7 @@ def offline_bundle_path() -> Path:
     """
     from altair.jupyter.jupyter_chart import load_js_src
 
-    key = "|".join((alt.__version__, vlc.__version__, load_js_src()))
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    cache_dir = Path(platformdirs.user_cache_dir("vidensbasering", appauthor=False))
-    return cache_dir / f"altair-jupyterchart-offline-{digest}.js"
+    return _cache_dir() / f"altair-jupyterchart-offline-{_versions_digest(load_js_src())}.js"
 
 
 def _load_offline_bundle() -> None:
@@ -152,11 +182,13 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """Render a chart to an SVG document with da-DK formats (vl-convert, no browser)."""
-    return vlc.vegalite_to_svg(chart.to_dict(), format_locale=LOCALE, time_format_locale=LOCALE)
+    return _vl_convert().vegalite_to_svg(
+        chart.to_dict(), format_locale=LOCALE, time_format_locale=LOCALE
+    )
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """Render a chart to PNG bytes with da-DK formats; ``scale`` multiplies the pixel size."""
-    return vlc.vegalite_to_png(
+    return _vl_convert().vegalite_to_png(
         chart.to_dict(), scale=scale, format_locale=LOCALE, time_format_locale=LOCALE
     )

@@ -47,6 +47,8 @@ MARKS = {
     },
 }
 ALPHA_WEMWBS = 0.89
+#: How long a reply from the kernel may take on a busy shared machine (the charts redraw too).
+REPLY_TIMEOUT_MS = 60_000
 
 
 def chart(page: Page, name: str) -> Locator:
@@ -243,11 +245,60 @@ def danish_excel_file() -> tuple[bytes, pd.DataFrame]:
         ("P04", "07-05-2025", "WEMWBS", 46.0, "Ågården"),
         ("P05", "11-02-2025", "WEMWBS", 30.0, "Ågården"),
         ("P05", "09-05-2025", "WEMWBS", 29.0, "Ågården"),
-        ("P06", "12-02-2025", "WEMWBS", 39.0, "Ågården"),
+        ("P06", "12-02-2025", "WEMWBS", 42.0, "Ågården"),
     ]
     frame = pd.DataFrame(rows, columns=["Kode", "Måledato", "Skema", "Point", "Hold"])
     text = frame.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return text.encode("cp1252"), frame
+
+
+def test_reliability_is_typed_with_a_decimal_comma_and_refused_out_of_range(
+    course_server: Server, page: Page, page_watch: PageWatch
+) -> None:
+    # Reliable change threshold by hand: 1.96 · S_diff, S_diff = √2 · s₁ · √(1 − α), s₁ the SD
+    # of the example's first WEMWBS scores (Jacobson & Truax 1991).
+    w = example_csv().query("instrument == 'WEMWBS'").sort_values(["person_id", "occasion"])
+    s1 = w.groupby("person_id")["score"].first().std(ddof=1)
+
+    def threshold(alpha: float) -> str:
+        return f"mindst {danish(1.96 * np.sqrt(2) * s1 * np.sqrt(1 - alpha))} point"
+
+    open_app(page, course_server)
+    field = page.get_by_label(t("opfoelgning.app_reliability"), exact=True)
+    key = page.locator(".widget-html", has_text="Pålidelig ændring kræver")
+    expect(field).to_have_value("0,89")  # shown with a decimal comma
+    expect(key).to_contain_text(threshold(0.89))
+
+    field.fill("0,85")
+    field.press("Enter")
+    expect(key).to_contain_text(threshold(0.85), timeout=REPLY_TIMEOUT_MS)
+    expect(key).to_contain_text("reliabiliteten 0,85")
+
+    # 85 is refused with a Danish message; it is not clipped to 0,99 and nothing changes.
+    field.fill("85")
+    field.press("Enter")
+    message = page.locator(".vb-field-error")
+    rule = t("common.number_both", first=t("common.number_above", x="0"),
+             second=t("common.number_below", x="1"))  # fmt: skip
+    expect(message).to_have_text(
+        t("common.number_out_of_range", rule=rule), timeout=REPLY_TIMEOUT_MS
+    )
+    expect(message).to_have_attribute("role", "alert")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("85")  # left for the participant to correct
+    expect(key).to_contain_text(threshold(0.85), timeout=REPLY_TIMEOUT_MS)
+    screenshot(page, "opfoelgning-reliability-refused.png")
+
+    # A decimal point is not Danish: refused too. Leaving the field after a fix uses it.
+    field.fill("0.8")
+    field.press("Enter")
+    expect(message).to_contain_text("med komma før decimalerne", timeout=REPLY_TIMEOUT_MS)
+    field.fill("0,8")
+    field.press("Tab")
+    expect(key).to_contain_text(threshold(0.8), timeout=REPLY_TIMEOUT_MS)
+    expect(message).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+    expect(field).to_have_attribute("aria-invalid", "false")
+    page_watch.assert_clean()
 
 
 def test_upload_of_a_danish_excel_csv_with_column_mapping(
@@ -261,6 +312,9 @@ def test_upload_of_a_danish_excel_csv_with_column_mapping(
     problems = page.locator(".vb-problems")
     expect(problems).to_contain_text("der er ingen kolonne med person")
     expect(problems).to_contain_text("der er ingen kolonne med instrument")
+    # Only the columns need choosing: the message points at the lists below, not at the file.
+    expect(problems).to_contain_text("vælg kolonnerne i listerne lige nedenfor")
+    expect(problems).not_to_contain_text("Ret disse")
     expect(page.get_by_label("Kolonne med dato", exact=True)).to_have_value("Måledato")
     page.get_by_label("Kolonne med person", exact=True).select_option("Kode")
     page.get_by_label("Kolonne med instrument", exact=True).select_option("Skema")
@@ -271,7 +325,7 @@ def test_upload_of_a_danish_excel_csv_with_column_mapping(
 
     # Occasions come from each person's dates; the trend shows each team's mean at occasion 1.
     first = frame.groupby("Kode").head(1)  # rows are in date order within each person
-    means = {"Højbo": (38.5 + 41.0 + 35.0) / 3, "Ågården": (45.5 + 30.0 + 39.5) / 3}
+    means = {"Højbo": (38.0 + 41.0 + 35.0) / 3, "Ågården": (45.0 + 30.0 + 42.0) / 3}
     assert first.groupby("Hold")["Point"].mean().to_dict() == pytest.approx(means)
     trend = chart(page, "trend")
     expect(

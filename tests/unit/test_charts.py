@@ -103,3 +103,34 @@ def test_every_styled_chart_has_its_title_as_accessible_name():
     assert charts.style(base).to_dict()["description"] == t("common.chart")
     kept = charts.style(base.properties(title="T", description="Egen beskrivelse")).to_dict()
     assert kept["description"] == "Egen beskrivelse"
+
+
+LOCALE_PROBE = """
+import sys
+if {forbid_vl_convert}:
+    sys.modules["vl_convert"] = None  # any import of vl-convert now fails
+from vidensbasering import charts
+locale = charts.danish_locale().to_dict()
+print(locale["number"]["decimal"], locale["number"]["thousands"], locale["time"]["months"][0])
+"""
+
+
+def test_danish_locale_is_read_from_vl_convert_once_then_from_the_cache(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def probe(forbid: bool) -> list[str]:
+        code = LOCALE_PROBE.format(forbid_vl_convert=forbid)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    # da-DK (d3-format, d3-time-format): decimal comma, thousands point, "januar".
+    assert probe(forbid=False) == [",", ".", "januar"]
+    assert len(list(tmp_path.joinpath("vidensbasering").glob("locale-da-DK-*.json"))) == 1
+    # A later kernel cannot import vl-convert at all and still gets the same locale.
+    assert probe(forbid=True) == [",", ".", "januar"]

@@ -1,11 +1,7 @@
-"""The logic behind the app "Følg systematisk op" (no browser): analysis, mapping, table, CSV.
+"""The widgets of "Følg systematisk op", driven without a browser.
 
-The small table below is worked by hand. WEMWBS first scores 40, 44, 36, 48: mean 42, SD
-s₁ = √((4 + 4 + 36 + 36)/3) = √(80/3) ≈ 5.164. With α = 0.89, S_diff = √2·s₁·√0.11 ≈ 2.422 and
-reliable change needs |change| > 1.96·S_diff ≈ 4.75 points; cut-off a = 42 + 2·s₁ ≈ 52.33.
-A 40 → 56 is reliably better and crosses 52.33 (recovered), B 44 → 50 reliably better but below it
-(improved), C 36 → 38 unchanged, D 48 → 40 reliably worse (deteriorated). GAS (Kiresuk & Sherman
-1968, ρ = 0.3): E's three goals at +1 give 50 + 30/√4.8 ≈ 63.69; A's +1, 0, −1 give 50.
+The pipeline they call (upload, mapping, analysis, table, CSV) is tested with hand-computed
+values in test_followup_report.py; here the widgets must show what it returns.
 """
 
 from __future__ import annotations
@@ -13,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import math
 
 import pandas as pd
 import pytest
@@ -23,210 +18,11 @@ from vidensbasering.apps import opfoelgning as app
 from vidensbasering.i18n import t
 from vidensbasering.io import FileProblemsError
 
-S1 = math.sqrt(80 / 3)
-S_DIFF = math.sqrt(2) * S1 * math.sqrt(1 - 0.89)
-CUTOFF = 42 + 2 * S1
 
-
-@pytest.fixture
-def table() -> pd.DataFrame:
-    rows = [
-        # person, group, occasion, instrument, score, goal
-        ("A", "Nord", 1, "WEMWBS", 40, None),
-        ("A", "Nord", 2, "WEMWBS", 56, None),
-        ("B", "Nord", 1, "WEMWBS", 44, None),
-        ("B", "Nord", 2, "WEMWBS", 50, None),
-        ("C", "Syd", 1, "WEMWBS", 36, None),
-        ("C", "Syd", 2, "WEMWBS", 38, None),
-        ("D", "Syd", 1, "WEMWBS", 48, None),
-        ("D", "Syd", 2, "WEMWBS", 40, None),
-        ("A", "Nord", 2, "GAS", 1, "M1"),
-        ("A", "Nord", 2, "GAS", 0, "M2"),
-        ("A", "Nord", 2, "GAS", -1, "M3"),
-        ("E", "Syd", 2, "GAS", 1, "M1"),
-        ("E", "Syd", 2, "GAS", 1, "M2"),
-        ("E", "Syd", 2, "GAS", 1, "M3"),
-    ]
-    cols = ["person_id", "group", "occasion", "instrument", "score", "goal"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["score"] = df["score"].astype(float)
-    return df
-
-
-def test_analysis_classifies_by_hand_values(table):
-    result = app.analyse(table, "WEMWBS", None, 0.89, "higher_is_better")
-    assert result.criteria.s_diff == pytest.approx(S_DIFF)
-    assert result.criteria.cutoff == pytest.approx(CUTOFF)
-    categories = result.classified.set_index("person_id")["category"].astype(str).to_dict()
-    assert categories == {
-        "A": "recovered",
-        "B": "improved",
-        "C": "unchanged",
-        "D": "deteriorated",
-    }
-    assert result.by_group
-    gas = result.gas.set_index("person_id")["gas_t"]
-    assert gas["A"] == pytest.approx(50.0)
-    assert gas["E"] == pytest.approx(50 + 30 / math.sqrt(4.8))
-
-
-def test_one_group_keeps_the_criteria_of_all_citizens(table):
-    result = app.analyse(table, "WEMWBS", "Syd", 0.89, "higher_is_better")
-    assert sorted(result.classified["person_id"]) == ["C", "D"]
-    assert result.criteria.s_diff == pytest.approx(S_DIFF)  # not from C and D alone
-    assert not result.by_group
-    assert list(result.gas["person_id"]) == ["E"]
-
-
-def test_direction_flips_improvement(table):
-    # Read as a scale where lower is better, A's +16 is a reliable deterioration.
-    result = app.analyse(table, "WEMWBS", None, 0.89, "higher_is_worse")
-    categories = result.classified.set_index("person_id")["category"].astype(str)
-    assert categories["A"] == "deteriorated" and categories["D"] == "improved"
-
-
-def test_key_figures_text(table):
-    text = app.key_figures(app.analyse(table, "WEMWBS", None, 0.89, "higher_is_better"))
-    assert text.startswith("4 borgere er målt med WEMWBS, og 4 af dem er målt mindst to gange.")
-    assert "Pålidelig bedring: 2 borgere (50,0 %), heraf 1 med klinisk betydende bedring." in text
-    assert text.endswith("Pålidelig forværring: 1 borgere (25,0 %).")
-
-
-def test_criteria_text_is_danish(table):
-    criteria = app.analyse(table, "WEMWBS", None, 0.89, "higher_is_better").criteria
-    text = app.criteria_text(criteria, 0.89)
-    assert "mindst 4,7 point (S_diff = 2,42 point" in text  # 1.96 · 2.422 = 4.748
-    assert "reliabiliteten 0,89" in text and "er 52,3 point" in text
-
-
-def test_too_few_baselines_give_no_criteria_and_a_message(table):
-    one = table[table["person_id"].isin(["A", "E"])]
-    result = app.analyse(one, "WEMWBS", None, 0.89, "higher_is_better")
-    assert result.criteria is None
-    assert result.classified["category"].isna().all()
-    built = app.build_charts(result)
-    assert built["jacobson"] == built["categories"] == t("opfoelgning.app_no_criteria")
-    assert not isinstance(built["trajectories"], str)
-    assert app.key_figures(result) == ""
-
-
-def test_charts_say_so_when_there_is_no_gas_or_no_scale(table):
-    built = app.build_charts(app.analyse(table[table["instrument"] == "WEMWBS"], "WEMWBS", None,
-                                         0.89, "higher_is_better"))  # fmt: skip
-    assert built["gas"] == t("opfoelgning.app_no_gas")
-    assert list(built) == list(app.CHART_NAMES)
-    gas_only = table[table["instrument"] == "GAS"]
-    assert app.measured_instruments(gas_only) == []
-    built = app.build_charts(app.analyse(gas_only, None, None, 0.8, "higher_is_better"))
-    assert built["trend"] == t("opfoelgning.app_no_instrument")
-    assert not isinstance(built["gas"], str)
-
-
-def test_build_charts_makes_only_the_charts_asked_for(table):
-    result = app.analyse(table, "WEMWBS", None, 0.89, "higher_is_better")
-    built = app.build_charts(result, person="B", names=("trajectories",))
-    assert list(built) == ["trajectories"]
-    data = [pd.DataFrame(d) for d in built["trajectories"].to_dict()["datasets"].values()]
-    persons = {p for d in data if "person_id" in d.columns for p in d["person_id"]}
-    assert persons == {"B"}
-
-
-def test_scale_defaults():
-    wemwbs = app.scale_defaults("WEMWBS")
-    assert (wemwbs.reliability, wemwbs.direction) == (0.89, "higher_is_better")
-    assert app.scale_defaults("SDQ_TOTAL").direction == "higher_is_worse"
-    assert app.scale_defaults("SDQ_EMOTIONAL").direction == "higher_is_worse"
-    assert app.scale_defaults("SDQ_PROSOCIAL").direction == "higher_is_better"
-    own = app.scale_defaults("Egen skala")
-    assert own.reliability == app.UNKNOWN_RELIABILITY
-    assert own.note_key == "opfoelgning.app_reliability_unknown"
-
-
-# ---------------------------------------------------------------------------------------------
-# Summary table and downloads
-# ---------------------------------------------------------------------------------------------
-
-
-def test_summary_csv_opens_in_danish_excel_and_reads_back(table):
-    table = table.assign(
-        date=pd.Timestamp("2025-03-04") + pd.to_timedelta(table["occasion"] * 90, "D")
-    )
-    summary = app.summary_table(app.analyse(table, "WEMWBS", None, 0.89, "higher_is_better"))
-    content = app.excel_csv(summary)
-    assert content.startswith(b"\xef\xbb\xbf")
-    text = content.decode("utf-8-sig")
-    header, first = text.split("\r\n")[:2]
-    assert header.split(";")[:3] == ["Borger", "Gruppe", "Instrument"]
-    # A: 40 → 56, RC = 16 / 2.422 = 6.61; first date 4 March + 90 days = 2 June 2025.
-    assert first.startswith("A;Nord;WEMWBS;2;1;2;02-06-2025;31-08-2025;40,0;56,0;16,0;6,61;")
-    assert first.endswith(";Klinisk betydende bedring;50,0")
-    back = pd.read_csv(io.BytesIO(content), sep=";", decimal=",", encoding="utf-8-sig")
-    assert list(back["Borger"]) == ["A", "B", "C", "D"]
-    assert back["Ændring"].tolist() == [16.0, 6.0, 2.0, -8.0]
-    assert back["RC (indeks for pålidelig ændring)"].iloc[3] == pytest.approx(
-        -8 / S_DIFF, abs=0.005
-    )
-    assert back["GAS T-score (seneste)"].isna().tolist() == [False, True, True, True]
-
-
-def test_summary_without_a_scale_lists_gas_citizens(table):
-    gas_only = table[table["instrument"] == "GAS"]
-    summary = app.summary_table(app.analyse(gas_only, None, None, 0.8, "higher_is_better"))
-    assert summary.to_dict("list") == {"Borger": ["A", "E"], "GAS T-score (seneste)": [50.0, 63.7]}
-
-
-def test_data_uri_and_file_stem(table):
+def test_data_uri():
     uri = app.data_uri(b"\x89PNG...", "image/png")
     assert uri.startswith("data:image/png;base64,")
     assert base64.b64decode(uri.split(",", 1)[1]) == b"\x89PNG..."
-    result = app.analyse(table.replace({"Syd": "Søndre Å"}), "WEMWBS", "Søndre Å", 0.89,
-                         "higher_is_better")  # fmt: skip
-    assert app.file_stem(result) == "opfoelgning-WEMWBS-Soendre_Aa"
-
-
-# ---------------------------------------------------------------------------------------------
-# Column mapping and messages
-# ---------------------------------------------------------------------------------------------
-
-
-def test_mapping_from_choices_and_a_column_chosen_twice():
-    choices = {"person_id": "Kode", "date": "Dato", "instrument": None, "score": "Point"}
-    assert app.mapping_from_choices(choices) == {"Kode": "person_id", "Dato": "date",
-                                                 "Point": "score"}  # fmt: skip
-    with pytest.raises(FileProblemsError) as caught:
-        app.mapping_from_choices({"person_id": "Kode", "instrument": "Kode", "score": "Kode"})
-    assert [str(p) for p in caught.value.problems] == [
-        f"kolonne 'Kode': kolonnen er valgt til både person og {other}. Vælg én kolonne pr. felt."
-        for other in ("instrument", "score")
-    ]
-
-
-def test_a_standard_column_not_chosen_is_not_used():
-    raw = user_io.read_table(
-        b"Kode;date;Dato;instrument;score\r\nP1;31-02-2025;01-02-2025;WEMWBS;40\r\n"
-    )
-    # The participant picked "Dato" for the date; the invalid "date" column must not be read.
-    mapping = app.mapping_from_choices(
-        {"person_id": "Kode", "date": "Dato", "instrument": "instrument", "score": "score"}
-    )
-    tidy = user_io.validate(app.mapped_table(raw, mapping))
-    assert tidy["date"].tolist() == [pd.Timestamp("2025-02-01")]
-    # Messages name the participant's own column.
-    raw = user_io.read_table(b"Kode;Dato;Skema;Point\r\nP1;01-02-2025;WEMWBS;tolv\r\n")
-    mapping = {"Kode": "person_id", "Dato": "date", "Skema": "instrument", "Point": "score"}
-    with pytest.raises(FileProblemsError) as caught:
-        user_io.validate(app.mapped_table(raw, mapping))
-    assert [str(p) for p in caught.value.problems] == [
-        "række 2, kolonne 'Point': 'tolv' er ikke et tal."
-    ]
-
-
-def test_a_header_like_a_cpr_number_is_refused_without_echo():
-    raw = user_io.read_table(b"person;010190-1234;score\r\nP1;a;2\r\n")
-    problems = app.header_problems(raw)
-    assert len(problems) == 1 and problems[0].row == 1
-    assert "010190" not in str(problems[0]) and "CPR" in str(problems[0])
-    assert app.header_problems(user_io.read_table(b"person;score\r\nP1;2\r\n")) == []
 
 
 def test_problems_html_lists_everything_escaped():
@@ -267,6 +63,9 @@ def test_app_reads_a_cp1252_file_after_the_participant_maps_columns(dashboard):
               "P1;05-05-2025;WEMWBS;47;Højbo\r\nP2;04-02-2025;WEMWBS;38;Højbo\r\n"  # fmt: skip
     dashboard.load_file(content.encode("cp1252"), "trivsel.csv")
     assert "der er ingen kolonne med person" in dashboard.messages.value
+    # Only the columns need choosing: the message points at the dropdowns, not at the file.
+    assert "vælg kolonnerne i listerne lige nedenfor" in dashboard.messages.value
+    assert "Ret disse" not in dashboard.messages.value
     assert dashboard.mapping["date"].value == "Måledato"
     assert dashboard.mapping_box.layout.display == ""
     dashboard.mapping["person_id"].value = "Kode"
@@ -289,7 +88,7 @@ def test_app_forgets_a_file_with_a_cpr_number(dashboard):
     dashboard.load_file(content.encode(), "cpr.csv")
     assert "ligner CPR-numre" in dashboard.messages.value
     assert cpr not in dashboard.messages.value and "4821" not in dashboard.messages.value
-    assert dashboard._raw is None and dashboard.mapping_box.layout.display == "none"
+    assert dashboard._upload is None and dashboard.mapping_box.layout.display == "none"
     assert "eksempeldata" in dashboard.source.value  # the example is still shown
 
 
@@ -344,3 +143,24 @@ def test_app_reads_a_report_with_title_rows_and_says_what_it_skipped(dashboard):
     skipped = t("opfoelgning.title_rows_skipped", first=1, last=2, header=3)
     assert dashboard.messages.value == f"<p>{t('opfoelgning.app_file_used')}</p><p>{skipped}</p>"
     assert dashboard.data["score"].tolist() == [41.0, 52.0]
+
+
+def test_reliability_is_typed_the_danish_way_and_refused_out_of_range(dashboard):
+    # Hand table: WEMWBS first scores 40, 44, 36, 48, so s₁² = 80/3. With α = 0.85,
+    # S_diff = √2·√(80/3 · 0.15) = √2·2 = 2.83 and the threshold 1.96·2.83 = 5.5 points.
+    content = (
+        "Borger;Måling;Instrument;Score\r\n"
+        "A;1;WEMWBS;40\r\nA;2;WEMWBS;56\r\nB;1;WEMWBS;44\r\nB;2;WEMWBS;50\r\n"
+        "C;1;WEMWBS;36\r\nC;2;WEMWBS;38\r\nD;1;WEMWBS;48\r\nD;2;WEMWBS;40\r\n"
+    )
+    dashboard.load_file(content.encode(), "haand.csv")
+    assert dashboard.reliability.text == "0,89"  # WEMWBS's published α, shown Danish
+    dashboard.reliability.receive({"event": "submit", "value": "0,85"})
+    assert dashboard.reliability.value == 0.85
+    assert "mindst 5,5 point (S_diff = 2,83 point" in dashboard.key_text.value
+    # "85" is not clipped to 0,99: it is refused, and the threshold stays at 5,5 points.
+    dashboard.reliability.receive({"event": "submit", "value": "85"})
+    assert dashboard.reliability.error.startswith("Tallet skal være større end 0 og mindre end 1")
+    assert dashboard.reliability.value == 0.85
+    assert "mindst 5,5 point (S_diff = 2,83 point" in dashboard.key_text.value
+    dashboard.use_example()

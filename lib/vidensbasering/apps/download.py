@@ -14,26 +14,14 @@ which Altair's offline chart widget already needs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import anywidget
 import traitlets
 
+from vidensbasering.files import Download
 
-@dataclass(frozen=True)
-class Download:
-    """A file to hand to the browser.
-
-    Attributes:
-        filename: the name the browser proposes, e.g. ``"forandringsteori.json"``.
-        mime: its media type, e.g. ``"application/json"``.
-        data: its bytes.
-    """
-
-    filename: str
-    mime: str
-    data: bytes
+__all__ = ["Download", "DownloadButton"]
 
 
 _ESM = r"""

@@ -10,6 +10,11 @@ Enter message also carries the text on screen.
 
 Each field is a native ``<input>`` or ``<select>`` with a ``<label for>``, laid out with
 ipywidgets' classes so it lines up with the app's other controls. Built on anywidget.
+
+:class:`DecimalField` is the field for every number a person types in an app: it reads and shows
+numbers the Danish way (:mod:`vidensbasering.numbers`), and a number it cannot read, or one
+outside the allowed range, is refused with a Danish message under the field; the last valid
+number stays in use (nothing is clipped).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from typing import Any
 
 import anywidget
 import traitlets
+
+from vidensbasering.numbers import NumberInputError, check_range, format_number, parse_number
 
 _COMMON_JS = r"""
 let counter = 0;
@@ -97,8 +104,54 @@ export default { render };
 """
 )
 
+_DECIMAL_ESM = (
+    _COMMON_JS
+    + r"""
+function render({ model, el }) {
+  const input = document.createElement("input");
+  input.type = "text";
+  input.inputMode = "decimal";
+  input.className = "widget-input";
+  input.value = model.get("initial");
+  const message = document.createElement("p");
+  message.className = "vb-field-error";
+  message.id = `vb-field-error-${Math.random().toString(36).slice(2, 10)}`;
+  const showError = (text) => {
+    message.textContent = text;
+    message.hidden = !text;
+    // Announced when it appears; the field points at it while it holds an error.
+    message.setAttribute("role", text ? "alert" : "status");
+    input.setAttribute("aria-invalid", text ? "true" : "false");
+    if (text) input.setAttribute("aria-describedby", message.id);
+    else input.removeAttribute("aria-describedby");
+  };
+  input.addEventListener("input", () => model.send({ event: "input", value: input.value }));
+  // Enter, or leaving the field after a change, hands the number to the kernel.
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.isComposing) {
+      event.preventDefault();
+      model.send({ event: "submit", value: input.value });
+    }
+  });
+  input.addEventListener("change", () => model.send({ event: "change", value: input.value }));
+  // Live changes come as custom messages, in order with the text the kernel sets.
+  const onMessage = (msg) => {
+    if (msg.event === "set") input.value = msg.value;
+    if (msg.event === "error") showError(msg.text);
+  };
+  model.on("msg:custom", onMessage);
+  el.appendChild(row(model, "text", input));
+  el.appendChild(message);
+  showError(model.get("error"));
+  return () => model.off("msg:custom", onMessage);
+}
+export default { render };
+"""
+)
+
 _CSS = """
 .vb-field { width: 100%; }
+.vb-field-error { color: #a33b00; font-weight: bold; margin: 0.2em 0 0.4em; }
 .vb-field .widget-label { flex: none; }
 .vb-field .widget-input, .vb-field select { flex: 1 1 auto; min-width: 0; }
 """
@@ -244,3 +297,123 @@ class SelectField(_Field):
         self.initial_index = index
         for callback in self._on_change:
             callback()
+
+
+class DecimalField(_Field):
+    """A labelled field for one number, typed and shown the Danish way (``0,85``).
+
+    The person's text is read with :func:`vidensbasering.numbers.parse_number` when they press
+    Enter or leave the field. A valid number becomes :attr:`value` and the ``on_change``
+    callbacks run; text that is not a Danish number, or a number outside the range, is refused:
+    :attr:`error` holds the Danish message (shown under the field and announced to screen
+    readers) and :attr:`value` keeps the last valid number. Nothing is rounded or clipped.
+
+    Args:
+        description: the label, e.g. ``"Skalaens reliabilitet (0–1):"``.
+        value: the starting number (must be in range).
+        minimum, maximum: the allowed range (``None``: unbounded on that side).
+        include_minimum, include_maximum: whether the bounds themselves are allowed.
+        decimals: decimals shown when the app sets :attr:`value` (what the person typed is left
+            as typed).
+        description_width: CSS width of the label column.
+
+    Raises:
+        ValueError: ``value`` is outside the range.
+    """
+
+    _esm = _DECIMAL_ESM
+    #: The text a newly drawn view starts with.
+    initial = traitlets.Unicode("").tag(sync=True)
+    #: The Danish message for the text last entered, or ``""`` when it was a valid number.
+    error = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(
+        self,
+        description: str = "",
+        value: float = 0.0,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        include_minimum: bool = True,
+        include_maximum: bool = True,
+        decimals: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(description=description, **kwargs)
+        self._range = {
+            "minimum": minimum,
+            "maximum": maximum,
+            "include_minimum": include_minimum,
+            "include_maximum": include_maximum,
+            "decimals": decimals,
+        }
+        self.decimals = decimals
+        self._on_change: list[Callable[[], None]] = []
+        self._text = ""
+        self._value = float("nan")
+        self.value = value
+
+    @property
+    def value(self) -> float:
+        """The last valid number entered or set."""
+        return self._value
+
+    @value.setter
+    def value(self, number: float) -> None:
+        check_range(float(number), **self._range)  # the app's own number must be in range too
+        text = format_number(number, self.decimals)
+        self._value = float(number)
+        self._show_error("")
+        if text != self._text:
+            self._text = text
+            self.initial = text
+            self.send({"event": "set", "value": text})
+
+    @property
+    def text(self) -> str:
+        """The text in the field, as typed."""
+        return self._text
+
+    def parse(self, text: str) -> float:
+        """Read ``text`` with this field's range.
+
+        Raises:
+            NumberInputError: with the Danish message (:func:`vidensbasering.numbers.parse_number`).
+        """
+        return parse_number(text, **self._range)
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (no arguments) when the person enters a new valid number."""
+        self._on_change.append(callback)
+
+    def enter(self, text: str) -> None:
+        """Take ``text`` as entered by the person (Enter or leaving the field)."""
+        self._text = text
+        try:
+            number = self.parse(text)
+        except NumberInputError as error:
+            self._show_error(str(error))
+            return
+        self._show_error("")
+        if number == self._value:
+            return
+        self._value = number
+        for callback in self._on_change:
+            callback()
+
+    def _show_error(self, text: str) -> None:
+        """Show ``text`` under the field (``""`` hides it), in views drawn now and later."""
+        if text == self.error:
+            return
+        self.error = text  # for views drawn later
+        self.send({"event": "error", "text": text})
+
+    def receive(self, content: dict[str, Any]) -> None:
+        """``{"event": "input" | "submit" | "change", "value": text}`` from the browser."""
+        event, text = content.get("event"), content.get("value")
+        if not isinstance(text, str):
+            return
+        if event == "input":
+            self._text = text
+        elif event in ("submit", "change"):
+            self.enter(text)

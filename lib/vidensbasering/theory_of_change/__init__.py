@@ -7,6 +7,7 @@ One job per module:
 - :mod:`.layout`: columns by kind and barycentric ordering against crossings;
 - :mod:`.diagram`: the Altair drawing (and its Vega-Lite spec, cheap to rebuild);
 - :mod:`.export`: Markdown, SVG and PNG;
+- :mod:`.editing`: what a form does to a theory of change (edits, labels, messages, files);
 - :mod:`.examples`: worked examples shipped as JSON.
 
 Typical use::
