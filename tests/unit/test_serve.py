@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import sysconfig
 from pathlib import Path
@@ -77,7 +78,9 @@ def test_voila_template_extends_lab_and_links_no_cdn() -> None:
     assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
     text = (template / "index.html.j2").read_text()
     assert "{%- extends 'lab/index.html.j2' -%}" in text
-    assert "<link" not in text and "https://" not in text
+    assert "https://" not in text and "http://" not in text
+    # The only link is the blank favicon, inline, which spares the browser a request.
+    assert re.findall(r'<link[^>]*href="([^"]*)"', text) == ["data:;base64,="]
 
 
 def test_voila_reads_the_project_config(monkeypatch: pytest.MonkeyPatch) -> None:
