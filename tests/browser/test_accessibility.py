@@ -68,7 +68,10 @@ def rgb(css: str) -> tuple[float, float, float]:
 def open_drawn(page: Page, server: Server, app: str) -> None:
     """Open an app page and wait until its first chart is drawn."""
     open_voila(page, server.url(app_url(app)), timeout_ms=LOAD_TIMEOUT_MS)
-    expect(page.locator(".vega-embed svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    # Altair charts draw in the page (.vega-embed); the lovende praksis app shows SVG drawn
+    # in the kernel inside a named figure.
+    chart = page.locator(".vega-embed svg, figure[role=img] svg")
+    expect(chart.first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     expect(page.locator("#loading")).to_have_count(0, timeout=LOAD_TIMEOUT_MS)
 
 
@@ -87,7 +90,7 @@ def test_app_page_has_no_serious_accessibility_violation(
     )
     assert not serious, report
 
-    names = page.locator(".vega-embed").evaluate_all(
+    names = page.locator(".vega-embed, figure[role=img]").evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label'))"
     )
     assert names and all(n and n != "Vega visualization" for n in names), names

@@ -486,7 +486,9 @@ class LovendePraksisApp:
         """
         if self._shown.get(name) == spec:
             return
-        svg = self._pc.to_svg(spec)
+        # The figure is the image, named by the chart's description; the drawing inside is hidden
+        # from screen readers, so an empty layer is not read out as an unnamed graphic.
+        svg = self._pc.to_svg(spec).replace("<svg ", '<svg aria-hidden="true" ', 1)
         label = html.escape(spec.get("description", ""), quote=True)
         output.value = f'<figure role="img" aria-label="{label}" class="vb-figure">{svg}</figure>'
         self._shown[name] = spec
