@@ -17,6 +17,9 @@ import shutil
 import sysconfig
 from pathlib import Path
 
+import nbgrader
+
+import vidensbasering
 from vidensbasering.i18n import t
 
 c = get_config()  # noqa: F821 (injected by traitlets when it loads this file)
@@ -90,5 +93,14 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "vidensbasering.course.feedback.HideHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
+    "vidensbasering.course.feedback.RenderMathAsMathML",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+# Feedback works offline and calls no third party: formulas become MathML when the feedback is
+# made (RenderMathAsMathML above), and the course's feedback/mathjax.html.j2, found before
+# nbgrader's templates, drops the MathJax script nbconvert would load from a CDN. nbgrader adds
+# its own template folder only when this setting is absent, so it is listed here after ours.
+c.HTMLExporter.extra_template_basedirs = [
+    str(Path(vidensbasering.__file__).parent / "course" / "templates"),
+    str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
 ]

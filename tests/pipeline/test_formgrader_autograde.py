@@ -9,12 +9,14 @@ sandboxed runner: a correct one and one whose notebook tries to read the course 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,3 +158,50 @@ def test_nbgrader_autograde_command_is_refused_in_danish_and_deletes_nothing(
     assert t("grading.autograde_use_grade") in result.stdout + result.stderr
     assert POINTER in t("grading.autograde_use_grade")
     assert _snapshot(course) == before
+
+
+def _get(url: str, token: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.read()
+
+
+def test_formgrade_page_loads_mathjax_from_the_server_not_a_cdn(project: Path) -> None:
+    # nbconvert's macro loaded MathJax from cdnjs (issue 12, item 8): offline the grader saw raw
+    # TeX, online the browser called a third party. The course serves MathJax itself.
+    course = project / "course"
+    api = open_api(course)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        submission_id = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, CORRECT).id
+    port, token = _free_port(), secrets.token_hex(16)
+    log = project / "server-mathjax.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            serve.command(project, port=port, token=token, extra=["--ServerApp.port_retries=0"]),
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_until_ready(base_url, process, log)
+        page_url = f"{base_url}/formgrader/submissions/{submission_id}/"
+        status, body = _get(page_url, token)
+        html = body.decode("utf-8")
+        assert status == 200
+        assert "cdnjs" not in html
+        scripts = re.findall(r'<script src="([^"]*MathJax\.js[^"]*)"', html)
+        assert len(scripts) == 1, scripts
+        # The script the page names is served by this server, and it is MathJax 2.7.
+        script_url = urllib.parse.urljoin(page_url, scripts[0])
+        assert script_url.startswith(f"{base_url}/static/"), script_url
+        status, script = _get(script_url, token)
+        assert status == 200
+        assert b"MathJax.Hub" in script and b'"2.7.' in script
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
+from latex2mathml.converter import convert
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 from vidensbasering.i18n import t
 
@@ -95,3 +96,85 @@ class HideHiddenTests(ClearHiddenTests):
             if self.begin_test_delimeter in text:
                 return number
         return None
+
+
+#: Math in Markdown as Jupyter and MathJax read it: ``$$…$$`` and ``\[…\]`` (display), ``\(…\)``
+#: and ``$…$`` (inline). An inline ``$`` follows Pandoc's rule (``tex_math_dollars``): the
+#: opening one has no space after it, the closing one no space before it and no digit after it,
+#: so "fra 5 $ til 10 $" stays text. A ``\$`` is an escaped dollar sign, never a delimiter.
+_MATH = re.compile(
+    r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
+    r"|\\\[(?P<display_bracket>.+?)\\\]"
+    r"|\\\((?P<inline_paren>.+?)\\\)"
+    r"|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?![\d$])",
+    re.DOTALL,
+)
+#: Fenced code blocks and inline code spans: their dollar signs are code, not math.
+_CODE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+).+?(?P=ticks)",
+    re.DOTALL | re.MULTILINE,
+)
+#: Characters Markdown would read as markup inside the MathML text (``<mi>x_1</mi>``).
+_MARKDOWN_SPECIAL = str.maketrans({ch: f"&#x{ord(ch):X};" for ch in "\\`*_[]$~|"})
+_TEXT = re.compile(r">([^<]+)<")
+
+
+def tex_to_mathml(tex: str, display: bool) -> str | None:
+    """MathML for the TeX ``tex`` (without its delimiters), or ``None`` when it is not valid TeX.
+
+    latex2mathml raises on malformed TeX (an unclosed brace, a lone ``^``) and passes an unknown
+    command such as ``\\foo`` through as text with its backslash; both count as not valid, so the
+    feedback shows the TeX as the student wrote it instead of a broken formula. Characters that
+    Markdown reads as markup (``_``, ``*``, ``\\``, …) are written as character references so the
+    MathML reaches the page unchanged when it is put back into a Markdown cell.
+    """
+    try:
+        mathml = convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many unrelated types for bad TeX
+        return None
+    if any("\\" in text for text in _TEXT.findall(mathml)):
+        return None
+    return _TEXT.sub(lambda m: ">" + m.group(1).translate(_MARKDOWN_SPECIAL) + "<", mathml)
+
+
+def markdown_math_to_mathml(source: str) -> str:
+    """``source`` (Markdown) with every formula replaced by MathML; code is left as written.
+
+    Formulas that are not valid TeX stay as they were (see :func:`tex_to_mathml`).
+    """
+    pieces: list[str] = []
+    position = 0
+    for code in _CODE.finditer(source):
+        pieces.append(_MATH.sub(_render, source[position : code.start()]))
+        pieces.append(code.group(0))
+        position = code.end()
+    pieces.append(_MATH.sub(_render, source[position:]))
+    return "".join(pieces)
+
+
+def _render(match: re.Match[str]) -> str:
+    display = match.group("display") or match.group("display_bracket")
+    tex = display if display is not None else match.group("inline") or match.group("inline_paren")
+    mathml = tex_to_mathml(tex, display=display is not None)
+    return match.group(0) if mathml is None else mathml
+
+
+class RenderMathAsMathML(NbGraderPreprocessor):
+    """Write the formulas of Markdown cells as MathML, so the feedback needs no MathJax.
+
+    nbgrader's feedback page loads MathJax from a CDN: offline a student sees raw TeX, and online
+    the student's browser calls a third party. Browsers draw MathML themselves (no script, no
+    font download), so the formulas are converted once, when the feedback is generated, with
+    latex2mathml. Code cells and outputs are left alone. The course's ``feedback/mathjax.html.j2``
+    template (``lib/vidensbasering/course/templates``) removes the MathJax script itself.
+    Based on nbgrader's preprocessor class, so it is enabled when listed (nbconvert's own
+    preprocessors are disabled unless configured).
+    """
+
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: ResourcesDict, cell_index: int
+    ) -> tuple[NotebookNode, ResourcesDict]:
+        """Replace the formulas in ``cell``'s source when it is a Markdown cell."""
+        if cell.cell_type == "markdown":
+            cell.source = markdown_math_to_mathml(cell.source)
+        return cell, resources
