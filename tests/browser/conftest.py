@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Response
+from playwright.sync_api import ConsoleMessage, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from vidensbasering import serve
@@ -183,10 +183,15 @@ class PageWatch:
                 self.problems.append(f"page error: {error}")
 
         page.on("pageerror", on_page_error)
-        page.on(
-            "requestfailed",
-            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
-        )
+
+        def on_request_failed(request: Request) -> None:
+            # A navigation replaced by the next one (open_voila reopening a stalled render) is
+            # aborted by the browser; that is the test's doing, not the page's.
+            if request.is_navigation_request() and request.failure == "net::ERR_ABORTED":
+                return
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+        page.on("requestfailed", on_request_failed)
         return self
 
 
