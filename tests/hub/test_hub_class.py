@@ -26,6 +26,7 @@ import nbformat
 import pytest
 from hub_helpers import Classroom, HubUser, hidden_test_code, run_as
 from pipeline_helpers import answered, correct_answers, partly_wrong_answers
+from playwright.sync_api import Playwright
 from test_grading_pipeline import (
     BLANK,
     CORRECT,
@@ -288,41 +289,42 @@ def test_the_autograde_command_reported_every_student(cycle: Cycle) -> None:
         assert name in cycle.autograde_output
 
 
-def test_the_formgrader_renders_in_chromium_inside_the_hub(cycle: Cycle) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_formgrader_renders_in_chromium_inside_the_hub(
+    cycle: Cycle, playwright: Playwright
+) -> None:
+    # pytest-playwright's session-wide Playwright: a second sync_playwright() in the same run
+    # (after the browser tests) is refused.
     room = cycle.room
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "formgrader.png"
     url = f"{room.base}/services/{hub.GRADER_SERVICE}/formgrader"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{room.base}/hub/login")
-            page.fill("#username_input", room.instructor)
-            page.fill("#password_input", room.password[room.instructor])
-            page.click("#login_submit")
-            page.wait_for_url("**/hub/**")
-            answer = page.goto(url)
-            assert answer is not None and answer.ok
-            assert "frame-ancestors 'self'" in answer.headers.get("content-security-policy", "")
-            row = page.locator("tr", has_text=ASSIGNMENT).first
-            row.wait_for(timeout=60_000)
-            assert "3" in row.inner_text()  # three submissions
-            page.screenshot(path=str(shot), full_page=True)
-            # The formgrader inside a frame of the hub, as JupyterLab's panel shows it
-            # (blank when frame-ancestors forbids it, nbgrader#1870).
-            page.goto(f"{room.base}/hub/home")
-            page.evaluate(
-                """url => { const f = document.createElement('iframe');
-                f.id = 'fg'; f.src = url; f.style.width = '1000px'; f.style.height = '600px';
-                document.body.prepend(f); }""",
-                url,
-            )
-            framed = page.frame_locator("#fg").locator("tr", has_text=ASSIGNMENT).first
-            framed.wait_for(timeout=60_000)
-            page.screenshot(path=str(ARTIFACTS / "formgrader-in-frame.png"))
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{room.base}/hub/login")
+        page.fill("#username_input", room.instructor)
+        page.fill("#password_input", room.password[room.instructor])
+        page.click("#login_submit")
+        page.wait_for_url("**/hub/**")
+        answer = page.goto(url)
+        assert answer is not None and answer.ok
+        assert "frame-ancestors 'self'" in answer.headers.get("content-security-policy", "")
+        row = page.locator("tr", has_text=ASSIGNMENT).first
+        row.wait_for(timeout=60_000)
+        assert "3" in row.inner_text()  # three submissions
+        page.screenshot(path=str(shot), full_page=True)
+        # The formgrader inside a frame of the hub, as JupyterLab's panel shows it
+        # (blank when frame-ancestors forbids it, nbgrader#1870).
+        page.goto(f"{room.base}/hub/home")
+        page.evaluate(
+            """url => { const f = document.createElement('iframe');
+            f.id = 'fg'; f.src = url; f.style.width = '1000px'; f.style.height = '600px';
+            document.body.prepend(f); }""",
+            url,
+        )
+        framed = page.frame_locator("#fg").locator("tr", has_text=ASSIGNMENT).first
+        framed.wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "formgrader-in-frame.png"))
+    finally:
+        browser.close()
     assert shot.stat().st_size > 10_000

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,11 @@ def lti_config(monkeypatch: pytest.MonkeyPatch) -> Config:
 
 def authenticate(config: Config, claims: dict[str, Any]) -> dict[str, Any]:
     authenticator = config.JupyterHub.authenticator_class(config=config)
-    result = asyncio.run(authenticator.get_authenticated_user(None, claims))
+    # In its own thread: after the browser tests, Playwright's sync API keeps an event loop
+    # running in the main thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        coroutine = authenticator.get_authenticated_user(None, claims)
+        result = pool.submit(asyncio.run, coroutine).result()
     assert result is not None, "the launch was refused"
     return result
 

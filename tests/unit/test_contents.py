@@ -9,6 +9,7 @@ student opens is loaded through the server's contents manager: both must already
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,10 @@ def kernel_info() -> dict:
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_metadata_equals_what_the_kernel_reports(kernel_info: dict, path: str) -> None:
     manager = CourseContentsManager(root_dir=str(ROOT))
-    model = asyncio.run(manager.get(path))
+    # In its own thread: after the browser tests, Playwright's sync API keeps an event loop
+    # running in the main thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        model = pool.submit(asyncio.run, manager.get(path)).result()
     metadata = model["content"]["metadata"]
     assert metadata["language_info"] == kernel_info["language_info"]
     spec = KernelSpecManager().get_kernel_spec("python3")
