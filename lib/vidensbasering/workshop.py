@@ -44,7 +44,7 @@ from typing import Any
 
 from vidensbasering import render_watch, serve
 from vidensbasering.i18n import t
-from vidensbasering.page_kernels import PAGE_LOAD_TIMEOUT_S
+from vidensbasering.page_kernels import PAGE_LOAD_TIMEOUT_S, PageKernelManager
 
 APPS_DIR = "notebooks/apps"
 #: Kernels kept warm per app unless ``--pool`` says otherwise.
@@ -53,8 +53,11 @@ DEFAULT_POOL = 4
 DEFAULT_FILL_DELAY_S = 3.0
 #: Render time limit in workshop mode (warm pages arrive in about a second).
 DEFAULT_RENDER_LIMIT_S = 25.0
-#: Longest wait for one replacement kernel to finish running its app.
-WARM_UP_TIMEOUT_S = 300.0
+#: Longest wait, in seconds, for a warm kernel to finish running its app before it counts as
+#: stalled (an app renders in 5-10 s here, alone; under a busy room up to about a minute).
+WARM_UP_TIMEOUT_S = 120.0
+#: Warm-ups tried per pool place before a stalled kernel is kept anyway.
+WARM_UP_ATTEMPTS = 3
 
 
 def available_apps(root: Path) -> list[str]:
@@ -87,19 +90,32 @@ def pools_config(apps: Sequence[str], pool: int) -> dict[str, dict[str, int]]:
 
 def one_warm_up_at_a_time(
     initialize: Callable[..., Awaitable[dict[str, Any]]],
+    shutdown: Callable[[str], Awaitable[Any]] | None = None,
     timeout_s: float = WARM_UP_TIMEOUT_S,
+    attempts: int = WARM_UP_ATTEMPTS,
+    log: Callable[[str], Any] | None = None,
 ) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """Wrap Voila's kernel warm-up so that only one replacement runs its app at a time.
+    """Wrap Voila's kernel warm-up: one at a time, and a stalled warm-up is started again.
 
     Voila's pool starts a replacement kernel ``fill_delay`` seconds after each page open and
     runs the app in it at once; 25 page opens would start 25 kernels that run the app all
     together while the participants' own kernels are drawing. The wrapped warm-up waits its turn
-    and holds it until the replacement has run its app (or ``timeout_s`` has passed).
+    and holds it until the replacement has run its app.
+
+    Now and then Voila never finishes running a notebook (upstream voila#1428: the kernel
+    starts and sits idle while the server waits). A pool kernel caught so would hang the page
+    of the participant who gets it, so a render that has not finished after ``timeout_s``
+    seconds is cancelled, its kernel shut down (``shutdown``), and the warm-up starts over, at
+    most ``attempts`` times in all; the last attempt's kernel is kept whatever its state.
 
     Args:
         initialize: the kernel manager's ``_initialize(notebook_path, kernel_id=None,
             **kwargs)``, which returns ``{"task": render task, "renderer": ..., "kernel_id"}``.
-        timeout_s: longest wait for one warm-up's render before the next may start.
+        shutdown: coroutine function that shuts a kernel down by id (the manager's
+            ``shutdown_kernel``); without it a stalled warm-up is not retried.
+        timeout_s: longest wait, in seconds, for one warm-up's render.
+        attempts: warm-ups tried per pool place (at least 1).
+        log: called with an English line for the server log when a warm-up stalls.
     """
     turn = asyncio.Semaphore(1)
 
@@ -107,9 +123,19 @@ def one_warm_up_at_a_time(
         if kernel_id is not None:  # a restart of a page's own kernel: no waiting
             return await initialize(notebook_path, kernel_id, **kwargs)
         async with turn:
-            content = await initialize(notebook_path, None, **kwargs)
-            await asyncio.wait({content["task"]}, timeout=timeout_s)
-            return content
+            for attempt in range(1, max(attempts, 1) + 1):
+                content = await initialize(notebook_path, None, **kwargs)
+                done, _ = await asyncio.wait({content["task"]}, timeout=timeout_s)
+                if done or shutdown is None or attempt >= attempts:
+                    return content
+                if log is not None:
+                    log(
+                        f"Warm-up of {notebook_path} in kernel {content['kernel_id']} did not "
+                        f"finish in {timeout_s:g} s (voila#1428); starting another kernel"
+                    )
+                content["task"].cancel()
+                await shutdown(content["kernel_id"])
+            return content  # not reached: the loop returns on its last attempt
 
     return warm_up
 
@@ -128,6 +154,23 @@ async def announce_ready(pools: dict[str, list[asyncio.Task[Any]]]) -> None:
             print(t("workshop.ready", count=len(tasks), app=Path(notebook).stem), flush=True)
 
 
+class WorkshopKernelManager(PageKernelManager):
+    """The page-kernel manager whose pool warm-ups go through :func:`one_warm_up_at_a_time`.
+
+    Voila builds its pooling manager as a subclass of this class and schedules the start-up
+    fill in its constructor, after this constructor has run; wrapping the warm-up here means
+    the start-up kernels too warm up one at a time and a stalled one is started again.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        initialize = getattr(self, "_initialize", None)  # only Voila's pooling subclass has it
+        if initialize is not None:
+            self._initialize = one_warm_up_at_a_time(
+                initialize, self.shutdown_kernel, log=self.log.warning
+            )
+
+
 def voila_class() -> type:
     """Return standalone Voila with the render-watch endpoint and the gentle pool refill."""
     from voila.app import Voila
@@ -139,9 +182,6 @@ def voila_class() -> type:
             settings = super().init_settings()
             manager = self.kernel_manager
             if hasattr(manager, "_pools"):
-                # Voila's start-up fill has already been scheduled (all pools at once, before
-                # anyone comes); later refills go through the gentle warm-up.
-                manager._initialize = one_warm_up_at_a_time(manager._initialize)
                 asyncio.get_event_loop().create_task(announce_ready(manager._pools))
             return settings
 
@@ -170,7 +210,7 @@ def voila_arguments(
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaKernelManager.fill_delay={fill_delay_s}",
         "--VoilaConfiguration.multi_kernel_manager_class="
-        "vidensbasering.page_kernels.PageKernelManager",
+        "vidensbasering.workshop.WorkshopKernelManager",
         f"--PageKernelManager.page_load_timeout={page_load_timeout_s}",
         # The culler must run for the page-kernel rule; 15 min as under make start.
         "--MappingKernelManager.cull_idle_timeout=900",

@@ -67,6 +67,54 @@ def test_warm_ups_run_one_at_a_time_until_their_render_is_done() -> None:
     assert events.index("start c") < events.index("rendered a")
 
 
+def test_a_stalled_warm_up_is_shut_down_and_started_again() -> None:
+    """voila#1428: the first kernel's render never finishes; the pool keeps the second one."""
+    started: list[str] = []
+    shut: list[str] = []
+    logged: list[str] = []
+
+    async def initialize(notebook: str, kernel_id: str | None = None, **_: object) -> dict:
+        kernel = f"k{len(started) + 1}"
+        started.append(kernel)
+        never = asyncio.get_running_loop().create_future()  # the stalled render
+        render = never if kernel == "k1" else asyncio.ensure_future(asyncio.sleep(0))
+        return {"task": render, "kernel_id": kernel}
+
+    async def shutdown(kernel_id: str) -> None:
+        shut.append(kernel_id)
+
+    async def main() -> dict:
+        warm_up = workshop.one_warm_up_at_a_time(
+            initialize, shutdown, timeout_s=0.05, attempts=3, log=logged.append
+        )
+        return await warm_up("notebooks/apps/a.ipynb")
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        content = pool.submit(asyncio.run, main()).result()
+    assert content["kernel_id"] == "k2"
+    assert started == ["k1", "k2"] and shut == ["k1"]
+    assert len(logged) == 1 and "k1" in logged[0] and "voila#1428" in logged[0]
+
+
+def test_the_last_warm_up_is_kept_even_when_it_stalls() -> None:
+    started: list[str] = []
+
+    async def initialize(notebook: str, kernel_id: str | None = None, **_: object) -> dict:
+        started.append(f"k{len(started) + 1}")
+        return {"task": asyncio.get_running_loop().create_future(), "kernel_id": started[-1]}
+
+    async def shutdown(kernel_id: str) -> None:
+        pass
+
+    async def main() -> dict:
+        warm_up = workshop.one_warm_up_at_a_time(initialize, shutdown, timeout_s=0.01, attempts=2)
+        return await warm_up("a")
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        content = pool.submit(asyncio.run, main()).result()
+    assert started == ["k1", "k2"] and content["kernel_id"] == "k2"
+
+
 def test_render_limit_comes_from_the_environment() -> None:
     assert render_watch.render_limit_s({}) == render_watch.DEFAULT_LIMIT_S
     assert render_watch.render_limit_s({render_watch.LIMIT_ENV: "3"}) == 3.0
