@@ -12,6 +12,10 @@ c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 if os.name != "nt":
     c.KernelManager.transport = "ipc"
 
+# Voila's renders wait for kernel replies through this client, which cannot sleep through a
+# reply that has arrived (upstream voila#1428: about one app page in 15 never finished here).
+c.ServerKernelManager.client_factory = "vidensbasering.kernel_client.SlicedPollKernelClient"
+
 # Every Voila page open starts a kernel (about 250 MB with pandas and Altair). A closed or
 # reloaded app page's kernel is shut down: the page asks for it on leaving, and the server
 # shuts down kernels no notebook session owns after 30 s without a connection and without

@@ -212,6 +212,8 @@ def voila_arguments(
         "--VoilaConfiguration.multi_kernel_manager_class="
         "vidensbasering.workshop.WorkshopKernelManager",
         f"--PageKernelManager.page_load_timeout={page_load_timeout_s}",
+        # Renders wait for kernel replies in slices (voila#1428; vidensbasering.kernel_client).
+        "--ServerKernelManager.client_factory=vidensbasering.kernel_client.SlicedPollKernelClient",
         # The culler must run for the page-kernel rule; 15 min as under make start.
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=10",
