@@ -459,12 +459,96 @@ OPFOELGNING = [
     ),
 ]
 
+_LP_RATINGS = "{1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 7: 3, 8: 2, 9: 3, 10: 0, 11: 1}"
+_LP_GROUPS = "grupper = pp.group_summary(vurdering)\n"
+_LP_COMPARE = "forskel = pp.compare({first}, {second})\n"
+_LP_UP_DOWN = (
+    'steget = forskel.loc[forskel["difference"] {up} 0, "element"].tolist()\n'
+    'faldet = forskel.loc[forskel["difference"] {down} 0, "element"].tolist()'
+)
+
+LOVENDE_PRAKSIS = [
+    Wrong(
+        "opg1_svar",
+        "not_rated_as_zero",
+        "vurdering = pp.assess(\n"
+        "    {1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 6: 0, 7: 3, 8: 2, 9: 3, 10: 0, 11: 1},\n"
+        '    service="Ung med mentor",\n)',
+        "test",
+        "'Ikke vurderet' er ikke det samme som 'slet ikke' (0)",
+    ),
+    Wrong(
+        "opg1_svar",
+        "service_left_out",
+        f"vurdering = pp.assess({_LP_RATINGS})",
+        "test",
+        'service="Ung med mentor"',
+    ),
+    Wrong(
+        "opg1_svar",
+        "scale_from_one",
+        "vurdering = pp.assess(\n"
+        "    {1: 3, 2: 1, 3: 4, 4: 2, 5: 2, 7: 4, 8: 3, 9: 4, 10: 1, 11: 2},\n"
+        '    service="Ung med mentor",\n)',
+        "answer",
+        "skal være et helt tal fra 0 til 3",
+    ),
+    # "I høj grad" read as 2 for element 9 only: the visible tests pass; the hidden test fails.
+    Wrong(
+        "opg1_svar",
+        "one_element_misread",
+        "vurdering = pp.assess(\n"
+        "    {1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 7: 3, 8: 2, 9: 2, 10: 0, 11: 1},\n"
+        '    service="Ung med mentor",\n)',
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "series_where_a_number_is_asked",
+        _LP_GROUPS + 'tilpasning = grupper.loc[grupper["group"] == "Tilpasning", "mean"]',
+        "test",
+        "tilpasning skal være ét tal, ikke en tabel",
+    ),
+    # The library's default: only the three weakest. The visible tests pass; the hidden test fails.
+    Wrong(
+        "opg3_svar",
+        "only_the_three_weakest",
+        "svage = [w.element.number for w in pp.weakest(vurdering)]",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "i_nogen_grad_included",
+        "tabel = pp.ratings_table(vurdering)\n"
+        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
+        "test",
+        "svage må kun have elementer, der er vurderet 0 eller 1",
+    ),
+    Wrong(
+        "opg4_svar",
+        "order_swapped",
+        _LP_COMPARE.format(first="efter", second="vurdering")
+        + _LP_UP_DOWN.format(up=">", down="<"),
+        "test",
+        "Tjek rækkefølgen i pp.compare",
+    ),
+    Wrong(
+        "opg4_svar",
+        "unchanged_counted",
+        _LP_COMPARE.format(first="vurdering", second="efter")
+        + _LP_UP_DOWN.format(up=">=", down="<="),
+        "test",
+        "tag kun elementer med en forskel over eller under 0",
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
     "dokumentation": DOKUMENTATION,
     "forandringsteori": FORANDRINGSTEORI,
     "opfoelgning": OPFOELGNING,
+    "lovende_praksis": LOVENDE_PRAKSIS,
 }
 
 
@@ -473,5 +557,13 @@ def passing_visible(assignment: str, grade_id: str, name: str) -> str:
     student); ``KeyError`` if there is none by that name."""
     for wrong in WRONG_ANSWERS[assignment]:
         if (wrong.grade_id, wrong.name, wrong.caught_by) == (grade_id, name, None):
+            return wrong.code
+    raise KeyError((assignment, grade_id, name))
+
+
+def wrong_code(assignment: str, grade_id: str, name: str) -> str:
+    """The code of any typical wrong answer by its name; ``KeyError`` if there is none."""
+    for wrong in WRONG_ANSWERS[assignment]:
+        if (wrong.grade_id, wrong.name) == (grade_id, name):
             return wrong.code
     raise KeyError((assignment, grade_id, name))
