@@ -64,7 +64,37 @@ def _lovende_praksis() -> Case:
     )
 
 
-CASES = {case.assignment: case for case in (_lovende_praksis(),)}
+def _synopsis() -> Case:
+    a = "synopsis"
+    return Case(
+        assignment=a,
+        answer_ids=("opg1_svar", "opg2_svar", "opg3_svar"),
+        partly_wrong={
+            "opg1_svar": solution_code("opg1_svar", a),
+            # Reliability 0.91 instead of the cautious 0.89: a share in 0-1 with few
+            # deteriorations (visible tests pass), 49 instead of 56 of 98 (hidden test).
+            "opg2_svar": passing_visible(a, "opg2_svar", "reliability_not_the_cautious_one"),
+            "opg3_svar": solution_code("opg3_svar", a),
+        },
+        reflection=(
+            "Problemformulering: Hvor vidensbaseret og lovende er Bostøtte Ådalen? 98 af 120 er "
+            "målt efter 12 måneder; 57 % af dem har ingen pålidelig ændring. Tallene kan ikke vise "
+            "effekt."
+        ),
+        # Points: opg1 2, opg2 2, opg3 2 (autograded, 6); the synopsis 14 by hand; max 20.
+        #   correct:      2 + 2 + 2 + 14 (given by hand below)                       = 20
+        #   blank:        the released notebook untouched: every answer raises       =  0
+        #   partly wrong: opg1 2; opg2 0 (hidden test); opg3 2                        =  4
+        expected={CORRECT: 20.0, BLANK: 0.0, PARTLY_WRONG: 4.0},
+        partly_wrong_cells={"opg1_test": 2.0, "opg2_test": 0.0, "opg3_test": 2.0},
+        max_score=20.0,
+        hidden_messages=("tjek reliabiliteten (det forsigtige valg)",),
+        manual_id="opg4_synopsis",
+        manual_points=14,
+    )
+
+
+CASES = {case.assignment: case for case in (_lovende_praksis(), _synopsis())}
 
 
 @pytest.fixture(scope="module")

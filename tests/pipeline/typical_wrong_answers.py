@@ -542,6 +542,77 @@ LOVENDE_PRAKSIS = [
     ),
 ]
 
+_SYN_COUNTS = (
+    'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+    'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+)
+_SYN_CASES = (
+    "samtaler = followup.cases_to_discuss(\n"
+    '    data, "WEMWBS", reliability={reliability}, direction="{direction}", occasion=4\n'
+    ")\n"
+    "uden_aendring = len(\n"
+    '    samtaler[samtaler["reason"] == "Ingen pålidelig ændring ved opfølgningen"]\n'
+    ")\n"
+)
+
+SYNOPSIS = [
+    Wrong(
+        "opg1_svar",
+        "fraction_upside_down",
+        _SYN_COUNTS + "andel_maalt = startet / maalt_12",
+        "test",
+        "En andel ligger mellem 0 og 1",
+    ),
+    # Divided by every WEMWBS row (all occasions), not by the citizens who started: a share in
+    # 0-1 (visible tests pass); the hidden test fails.
+    Wrong(
+        "opg1_svar",
+        "rows_as_denominator",
+        _SYN_COUNTS + "andel_maalt = maalt_12 / len(wemwbs)",
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "scale_direction_reversed",
+        _SYN_CASES.format(reliability=0.89, direction="lavere er bedre")
+        + "andel_uden_aendring = uden_aendring / 98",
+        "test",
+        "tjek skalaens retning",
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: hidden test fails.
+    Wrong(
+        "opg2_svar",
+        "reliability_not_the_cautious_one",
+        _SYN_CASES.format(reliability=0.91, direction="højere er bedre")
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "andel_uden_aendring = uden_aendring / maalt_12",
+        None,
+    ),
+    # Divided by everyone who started: those who dropped out could never get the reason.
+    Wrong(
+        "opg2_svar",
+        "everyone_who_started_as_denominator",
+        _SYN_CASES.format(reliability=0.89, direction="højere er bedre")
+        + 'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+        + "andel_uden_aendring = uden_aendring / startet",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "only_the_three_weakest",
+        "svage = [w.element.number for w in pp.weakest(vurdering)]",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "i_nogen_grad_included",
+        "tabel = pp.ratings_table(vurdering)\n"
+        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
+        "test",
+        "svage må kun have elementer, der er vurderet 0 eller 1",
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
@@ -549,6 +620,7 @@ WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "forandringsteori": FORANDRINGSTEORI,
     "opfoelgning": OPFOELGNING,
     "lovende_praksis": LOVENDE_PRAKSIS,
+    "synopsis": SYNOPSIS,
 }
 
 
