@@ -55,8 +55,12 @@ def hint_for(error: BaseException) -> str | None:
         (e.g. ``AssertionError`` from a test).
     """
     if type(error).__name__ == "ValidationError" and hasattr(error, "errors"):
-        # pydantic's English message about a theory of change: say the same in Danish.
-        from vidensbasering.theory_of_change.model import danish_errors
+        # pydantic's English message about a theory of change or a lovende praksis assessment:
+        # say the same in Danish.
+        if getattr(error, "title", "") in ("Assessment", "Rating"):
+            from vidensbasering.promising_practice import danish_errors
+        else:
+            from vidensbasering.theory_of_change.model import danish_errors
 
         return t("hints.validation_error", messages=" ".join(danish_errors(error)))
     for kind in HINTED:

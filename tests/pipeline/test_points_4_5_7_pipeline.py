@@ -1,8 +1,9 @@
 """nbgrader for real on the assignments of KL/SFI points 4, 5 and 7 (lessons 05-07).
 
-The same shape as ``test_new_assignments_pipeline.py``: one temporary course, each assignment
-released, three invented students (correct, blank, partly wrong) submit, nbgrader autogrades, the
-instructor gives the correct student's reflection full marks by hand, and feedback is generated.
+The same harness as ``test_new_assignments_pipeline.py`` (:mod:`assignment_pipeline`): one
+temporary course, each assignment released, three invented students (correct, blank, partly
+wrong) submit, nbgrader autogrades, the instructor gives the correct student's reflection full
+marks by hand, and feedback is generated.
 
 These assignments put the reflection's question in a manually graded *task* cell whose marking
 guide sits in nbgrader's mark-scheme region (``=== BEGIN MARK SCHEME ===``). The student writes in
@@ -13,56 +14,26 @@ in the autograded notebook (the formgrader's view, for the grader), not in the f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook
-from pipeline_helpers import answered, copy_course, solution_code, submit_notebook
-
-from vidensbasering.course import open_api
+from assignment_pipeline import (
+    BLANK,
+    CORRECT,
+    PARTLY_WRONG,
+    Case,
+    check_exact_scores,
+    check_feedback_hides_hidden_tests,
+    check_marking_guide_for_the_grader_only,
+    grade_course,
+)
+from pipeline_helpers import solution_code
 
 pytestmark = [
     pytest.mark.pipeline,
     # nbgrader 0.9.6 with SQLAlchemy 2.1 warns on every autograde; the scores are right.
     pytest.mark.filterwarnings("ignore:Object of type:sqlalchemy.exc.SAWarning"),
 ]
-
-CORRECT, BLANK, PARTLY_WRONG = "ida_jensen", "mads_olsen", "søren_ærø"
-REFLECTION_ID = "opg5_refleksion"
-#: The free cell under the task cell where the student writes the reflection.
-ANSWER_PROMPT = "*Skriv dit svar her"
-#: Opens the marking guide inside the mark-scheme region of every reflection task cell.
-GUIDE = "Pointvejledning (kun for underviseren"
-HIDDEN_MARKER = "_skjult_"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One assignment: the answers of the correct and the partly wrong student, and the scores."""
-
-    assignment: str
-    answer_ids: tuple[str, ...]
-    partly_wrong: dict[str, str]
-    reflection: str
-    expected: dict[str, float]
-    partly_wrong_cells: dict[str, float]
-    max_score: float
-    hidden_messages: tuple[str, ...] = field(default=())
-
-    def correct_answers(self) -> dict[str, str]:
-        return {i: solution_code(i, self.assignment) for i in self.answer_ids}
-
-
-def with_reflection(notebook: NotebookNode, text: str) -> NotebookNode:
-    """The notebook with ``text`` written in the free answer cell under the reflection task."""
-    cells = [c for c in notebook.cells if c.source.startswith(ANSWER_PROMPT)]
-    assert len(cells) == 1, "the assignment needs exactly one free answer cell"
-    cells[0].source = text
-    return notebook
 
 
 def _refleksion() -> Case:
@@ -194,100 +165,21 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as env:
         env.delenv("VIDENSBASERING_DB_URL", raising=False)
         env.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
-        root = copy_course(tmp_path_factory.mktemp("kursus") / "course")
-        api = open_api(root, private_gradebook=True, plain_autograde=True)
-        for case in CASES.values():
-            result = api.generate_assignment(case.assignment)
-            assert result["success"], result.get("error")
-            released = nbformat.read(
-                root / "release" / case.assignment / f"{case.assignment}.ipynb", as_version=4
-            )
-            notebooks = {
-                CORRECT: with_reflection(
-                    answered(released, case.correct_answers()), case.reflection
-                ),
-                BLANK: released,
-                PARTLY_WRONG: with_reflection(
-                    answered(released, case.partly_wrong), case.reflection
-                ),
-            }
-            for student, notebook in notebooks.items():
-                submit_notebook(root, student, notebook, case.assignment)
-                result = api.autograde(case.assignment, student)
-                assert result["success"], result.get("error")
-        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-            for case in CASES.values():
-                # What the formgrader does when the instructor gives full marks by hand.
-                grade = gradebook.find_grade(
-                    REFLECTION_ID, case.assignment, case.assignment, CORRECT
-                )
-                assert grade.auto_score is None  # a task: nbgrader scores nothing by itself
-                assert grade.needs_manual_grade
-                grade.manual_score = 3
-            gradebook.db.commit()
-        for case in CASES.values():
-            result = api.generate_feedback(case.assignment)
-            assert result["success"], result.get("error")
-        yield root
-
-
-def _gradebook(root: Path) -> Gradebook:
-    api = open_api(root, private_gradebook=True)
-    return Gradebook(api.coursedir.db_url, api.coursedir.course_id)
+        yield grade_course(tmp_path_factory.mktemp("kursus") / "course", CASES)
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))
 def test_three_students_get_the_exact_scores(graded_course: Path, assignment: str) -> None:
-    case = CASES[assignment]
-    with _gradebook(graded_course) as gradebook:
-        scores = {
-            student: gradebook.find_submission(assignment, student).score
-            for student in case.expected
-        }
-        max_score = gradebook.find_assignment(assignment).max_score
-        cells = {
-            grade_id: gradebook.find_grade(grade_id, assignment, assignment, PARTLY_WRONG).score
-            for grade_id in case.partly_wrong_cells
-        }
-    assert scores == case.expected
-    assert max_score == case.max_score
-    assert cells == case.partly_wrong_cells
+    check_exact_scores(graded_course, CASES[assignment])
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))
 def test_marking_guide_is_for_the_grader_only(graded_course: Path, assignment: str) -> None:
-    released = graded_course / "release" / assignment / f"{assignment}.ipynb"
-    assert GUIDE not in released.read_text(encoding="utf-8")
-    assert "MARK SCHEME" not in released.read_text(encoding="utf-8")
-    for student in CASES[assignment].expected:
-        autograded = graded_course / "autograded" / student / assignment / f"{assignment}.ipynb"
-        feedback = graded_course / "feedback" / student / assignment / f"{assignment}.html"
-        # The formgrader shows the autograded notebook: the guide is back in the locked task.
-        assert GUIDE in autograded.read_text(encoding="utf-8"), student
-        html = unescape(feedback.read_text(encoding="utf-8"))
-        assert GUIDE not in html, student
-        assert "MARK SCHEME" not in html, student
+    check_marking_guide_for_the_grader_only(graded_course, CASES[assignment])
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))
 def test_feedback_shows_failed_hidden_tests_without_their_code(
     graded_course: Path, assignment: str
 ) -> None:
-    case = CASES[assignment]
-    for student in case.expected:
-        autograded = graded_course / "autograded" / student / assignment / f"{assignment}.ipynb"
-        feedback = graded_course / "feedback" / student / assignment / f"{assignment}.html"
-        assert HIDDEN_MARKER in autograded.read_text(encoding="utf-8")
-        html = feedback.read_text(encoding="utf-8")
-        assert HIDDEN_MARKER not in html, student
-        assert "HIDDEN TESTS" not in html, student
-    html = unescape(
-        (graded_course / "feedback" / PARTLY_WRONG / assignment / f"{assignment}.html").read_text(
-            encoding="utf-8"
-        )
-    )
-    assert html.count("En skjult test fejlede.") == len(case.hidden_messages)
-    for message in case.hidden_messages:
-        assert message in html
-    # The reflection the student wrote reaches the grader and comes back in the feedback.
-    assert case.reflection in html
+    check_feedback_hides_hidden_tests(graded_course, CASES[assignment])

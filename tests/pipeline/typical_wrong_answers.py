@@ -459,12 +459,168 @@ OPFOELGNING = [
     ),
 ]
 
+_LP_RATINGS = "{1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 7: 3, 8: 2, 9: 3, 10: 0, 11: 1}"
+_LP_GROUPS = "grupper = pp.group_summary(vurdering)\n"
+_LP_COMPARE = "forskel = pp.compare({first}, {second})\n"
+_LP_UP_DOWN = (
+    'steget = forskel.loc[forskel["difference"] {up} 0, "element"].tolist()\n'
+    'faldet = forskel.loc[forskel["difference"] {down} 0, "element"].tolist()'
+)
+
+LOVENDE_PRAKSIS = [
+    Wrong(
+        "opg1_svar",
+        "not_rated_as_zero",
+        "vurdering = pp.assess(\n"
+        "    {1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 6: 0, 7: 3, 8: 2, 9: 3, 10: 0, 11: 1},\n"
+        '    service="Ung med mentor",\n)',
+        "test",
+        "'Ikke vurderet' er ikke det samme som 'slet ikke' (0)",
+    ),
+    Wrong(
+        "opg1_svar",
+        "service_left_out",
+        f"vurdering = pp.assess({_LP_RATINGS})",
+        "test",
+        'service="Ung med mentor"',
+    ),
+    Wrong(
+        "opg1_svar",
+        "scale_from_one",
+        "vurdering = pp.assess(\n"
+        "    {1: 3, 2: 1, 3: 4, 4: 2, 5: 2, 7: 4, 8: 3, 9: 4, 10: 1, 11: 2},\n"
+        '    service="Ung med mentor",\n)',
+        "answer",
+        "skal være et helt tal fra 0 til 3",
+    ),
+    # "I høj grad" read as 2 for element 9 only: the visible tests pass; the hidden test fails.
+    Wrong(
+        "opg1_svar",
+        "one_element_misread",
+        "vurdering = pp.assess(\n"
+        "    {1: 2, 2: 0, 3: 3, 4: 1, 5: 1, 7: 3, 8: 2, 9: 2, 10: 0, 11: 1},\n"
+        '    service="Ung med mentor",\n)',
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "series_where_a_number_is_asked",
+        _LP_GROUPS + 'tilpasning = grupper.loc[grupper["group"] == "Tilpasning", "mean"]',
+        "test",
+        "tilpasning skal være ét tal, ikke en tabel",
+    ),
+    # The library's default: only the three weakest. The visible tests pass; the hidden test fails.
+    Wrong(
+        "opg3_svar",
+        "only_the_three_weakest",
+        "svage = [w.element.number for w in pp.weakest(vurdering)]",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "i_nogen_grad_included",
+        "tabel = pp.ratings_table(vurdering)\n"
+        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
+        "test",
+        "svage må kun have elementer, der er vurderet 0 eller 1",
+    ),
+    Wrong(
+        "opg4_svar",
+        "order_swapped",
+        _LP_COMPARE.format(first="efter", second="vurdering")
+        + _LP_UP_DOWN.format(up=">", down="<"),
+        "test",
+        "Tjek rækkefølgen i pp.compare",
+    ),
+    Wrong(
+        "opg4_svar",
+        "unchanged_counted",
+        _LP_COMPARE.format(first="vurdering", second="efter")
+        + _LP_UP_DOWN.format(up=">=", down="<="),
+        "test",
+        "tag kun elementer med en forskel over eller under 0",
+    ),
+]
+
+_SYN_COUNTS = (
+    'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+    'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+)
+_SYN_CASES = (
+    "samtaler = followup.cases_to_discuss(\n"
+    '    data, "WEMWBS", reliability={reliability}, direction="{direction}", occasion=4\n'
+    ")\n"
+    "uden_aendring = len(\n"
+    '    samtaler[samtaler["reason"] == "Ingen pålidelig ændring ved opfølgningen"]\n'
+    ")\n"
+)
+
+SYNOPSIS = [
+    Wrong(
+        "opg1_svar",
+        "fraction_upside_down",
+        _SYN_COUNTS + "andel_maalt = startet / maalt_12",
+        "test",
+        "En andel ligger mellem 0 og 1",
+    ),
+    # Divided by every WEMWBS row (all occasions), not by the citizens who started: a share in
+    # 0-1 (visible tests pass); the hidden test fails.
+    Wrong(
+        "opg1_svar",
+        "rows_as_denominator",
+        _SYN_COUNTS + "andel_maalt = maalt_12 / len(wemwbs)",
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "scale_direction_reversed",
+        _SYN_CASES.format(reliability=0.89, direction="lavere er bedre")
+        + "andel_uden_aendring = uden_aendring / 98",
+        "test",
+        "tjek skalaens retning",
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: hidden test fails.
+    Wrong(
+        "opg2_svar",
+        "reliability_not_the_cautious_one",
+        _SYN_CASES.format(reliability=0.91, direction="højere er bedre")
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "andel_uden_aendring = uden_aendring / maalt_12",
+        None,
+    ),
+    # Divided by everyone who started: those who dropped out could never get the reason.
+    Wrong(
+        "opg2_svar",
+        "everyone_who_started_as_denominator",
+        _SYN_CASES.format(reliability=0.89, direction="højere er bedre")
+        + 'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+        + "andel_uden_aendring = uden_aendring / startet",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "only_the_three_weakest",
+        "svage = [w.element.number for w in pp.weakest(vurdering)]",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "i_nogen_grad_included",
+        "tabel = pp.ratings_table(vurdering)\n"
+        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
+        "test",
+        "svage må kun have elementer, der er vurderet 0 eller 1",
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
     "dokumentation": DOKUMENTATION,
     "forandringsteori": FORANDRINGSTEORI,
     "opfoelgning": OPFOELGNING,
+    "lovende_praksis": LOVENDE_PRAKSIS,
+    "synopsis": SYNOPSIS,
 }
 
 
@@ -473,5 +629,13 @@ def passing_visible(assignment: str, grade_id: str, name: str) -> str:
     student); ``KeyError`` if there is none by that name."""
     for wrong in WRONG_ANSWERS[assignment]:
         if (wrong.grade_id, wrong.name, wrong.caught_by) == (grade_id, name, None):
+            return wrong.code
+    raise KeyError((assignment, grade_id, name))
+
+
+def wrong_code(assignment: str, grade_id: str, name: str) -> str:
+    """The code of any typical wrong answer by its name; ``KeyError`` if there is none."""
+    for wrong in WRONG_ANSWERS[assignment]:
+        if (wrong.grade_id, wrong.name) == (grade_id, name):
             return wrong.code
     raise KeyError((assignment, grade_id, name))

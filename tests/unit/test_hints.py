@@ -32,6 +32,17 @@ def test_a_pydantic_error_in_a_theory_of_change_is_explained_in_danish():
     )
 
 
+def test_a_rating_outside_the_course_scale_is_explained_in_danish():
+    from vidensbasering import promising_practice as pp
+
+    with pytest.raises(ValueError) as info:
+        pp.assess({3: 4})
+    assert hints.hint_for(info.value) == (
+        'Tip: feltet "ratings" (vurderinger), vurdering nr. 1, feltet "rating" (vurdering): '
+        "skal være et helt tal fra 0 til 3 eller tom (null)"
+    )
+
+
 def test_install_outside_ipython_changes_nothing():
     assert hints.install() is False
 
