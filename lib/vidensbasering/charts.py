@@ -21,10 +21,12 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import altair as alt
 import platformdirs
@@ -178,6 +180,28 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(handle.name, path)
     except OSError:
         pass
+
+
+def cached_json(name: str, key: Sequence[str], compute: Callable[[], Any]) -> Any:
+    """A JSON value computed once per ``key`` and then read from the user's cache folder.
+
+    For values an app's first view needs that cost a heavy import to compute (the same on
+    every kernel of an installation). ``key`` must name everything the value depends on
+    (versions, a hash of the code and data); a cache that cannot be read or written is ignored.
+
+    Args:
+        name: the cache file's name stem (letters, digits, ``-``).
+        key: strings the value depends on.
+        compute: returns the value (JSON-serialisable) when it is not cached.
+    """
+    digest = hashlib.sha256("|".join(key).encode("utf-8")).hexdigest()[:16]
+    path = _cache_dir() / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        value = compute()
+        _write_atomically(path, json.dumps(value))
+        return value
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:

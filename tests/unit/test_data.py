@@ -1,4 +1,4 @@
-import sys
+import importlib.util
 
 import numpy as np
 import pandas as pd
@@ -105,12 +105,25 @@ def test_unknown_dictionary_name_is_refused():
 
 
 def test_missing_package_gives_an_install_hint(monkeypatch, fresh_source_cache):
-    # A None entry in sys.modules makes `import causaldata` raise ModuleNotFoundError.
-    monkeypatch.setitem(sys.modules, "causaldata", None)
+    # The package cannot be found (as when it is not installed).
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "causaldata" else real_find_spec(name, *a),
+    )
     with pytest.raises(data.DataUnavailableError, match=r"pip install causaldata==0\.1\.5"):
         data.load_nsw()
     # DataUnavailableError is a ModuleNotFoundError, so generic handlers still catch it.
     assert issubclass(data.DataUnavailableError, ModuleNotFoundError)
+
+
+def test_the_data_are_causaldatas_own_without_importing_it(fresh_source_cache):
+    """The file is read directly; the table equals what causaldata's own loader returns."""
+    from causaldata import cps_mixtape, nsw_mixtape
+
+    for name, module in (("nsw_mixtape", nsw_mixtape), ("cps_mixtape", cps_mixtape)):
+        pd.testing.assert_frame_equal(data._load_source(name), module.load_pandas().data)
 
 
 def _good_frame() -> pd.DataFrame:

@@ -29,12 +29,14 @@ APP_MODULES = (
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment with a user cache that the first kernel after an install has filled.
 
-    The first kernel builds the offline chart bundle and reads the da-DK locale with vl-convert
-    and stores both (:mod:`vidensbasering.charts`); every later kernel reads them from the cache.
+    The first kernel builds the offline chart bundle and reads the da-DK locale with vl-convert,
+    the evidence-quality app computes its axis range with every estimator, and each is stored
+    (:mod:`vidensbasering.charts`); every later kernel reads them from the cache.
     """
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))}
     fill = (
-        "from vidensbasering import charts\ncharts.use_offline_renderer(); charts.danish_locale()"
+        "from vidensbasering import charts\ncharts.use_offline_renderer(); charts.danish_locale()\n"
+        "from vidensbasering.apps.videnskvalitet import app\napp()  # its axis range"
     )
     subprocess.run([sys.executable, "-c", fill], env=env, check=True, timeout=300)
     assert list(Path(env["XDG_CACHE_HOME"], "vidensbasering").glob("*"))
@@ -74,6 +76,15 @@ def test_follow_up_first_view_loads_no_export_or_regression_library(warm_cache):
 def test_theory_of_change_first_view_loads_no_heavy_library(warm_cache):
     code = "from vidensbasering.apps.forandringsteori import app\napp()"
     assert _loaded_after(code, warm_cache) == []
+
+
+def test_evidence_quality_first_view_loads_no_heavy_library(warm_cache):
+    # The NSW data are read from causaldata's files; importing causaldata would import
+    # statsmodels (its "auto" data set does), which the regression loads only when chosen.
+    # The difference in means needs scipy.special's t quantiles, not scipy.stats.
+    names = (*(m for m in HEAVY if m != "scipy"), "scipy.stats", "causaldata")
+    code = "from vidensbasering.apps.videnskvalitet import app\napp()"
+    assert _loaded_after(code, warm_cache, names) == []
 
 
 DOMAIN_MODULES = (
