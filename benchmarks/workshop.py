@@ -95,6 +95,7 @@ class Room:
     visits: list[Visit]
     idle_rss_mib: float
     peak_rss_mib: float
+    peak_pss_mib: float
     cpu_s: float
     wall_s: float
 
@@ -111,6 +112,8 @@ class Room:
             "idle_rss_mib": self.idle_rss_mib,
             "peak_rss_mib": self.peak_rss_mib,
             "mib_per_participant": self.peak_rss_mib / self.participants,
+            "peak_pss_mib": self.peak_pss_mib,
+            "pss_mib_per_participant": self.peak_pss_mib / self.participants,
             "server_cpu_s": self.cpu_s,
             "redraw_median_ms": statistics.median(redraws) * 1000 if redraws else None,
             "redraw_slowest_ms": max(redraws) * 1000 if redraws else None,
@@ -124,30 +127,39 @@ def free_port() -> int:
 
 
 class TreeSampler:
-    """Sample a process tree's RSS (peak) and CPU seconds (every process ever seen) in a thread."""
+    """Sample a process tree's memory (peak) and CPU seconds (every process ever seen) in a thread.
+
+    RSS counts the pages that the kernels share (Python, numpy, pandas libraries) once per
+    kernel; PSS (proportional set size, from /proc/<pid>/smaps_rollup) splits each shared page
+    among the processes that map it, so a tree's PSS is what the machine really spends on it.
+    """
 
     def __init__(self, pid: int, every_s: float = 0.5) -> None:
         self.root = psutil.Process(pid)
         self.every_s = every_s
         self.peak = 0
+        self.peak_pss = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def sample(self) -> int:
-        rss = 0
+        rss = pss = 0
         try:
             processes = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return 0
         for process in processes:
             try:
-                rss += process.memory_info().rss
+                memory = process.memory_full_info()
+                rss += memory.rss
+                pss += getattr(memory, "pss", memory.rss)
                 times = process.cpu_times()
                 self.cpu[process.pid] = times.user + times.system
             except psutil.NoSuchProcess:
                 pass
         self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, pss)
         return rss
 
     def _run(self) -> None:
@@ -264,6 +276,7 @@ async def room(browser: Browser, mode: str, n: int, args: argparse.Namespace, lo
             visits=list(visits),
             idle_rss_mib=idle / MIB,
             peak_rss_mib=sampler.peak / MIB,
+            peak_pss_mib=sampler.peak_pss / MIB,
             cpu_s=sampler.cpu_total() - cpu_before,
             wall_s=wall,
         )
@@ -294,6 +307,7 @@ def print_table(rooms: list[Room]) -> None:
     print("Browsers share this machine's CPU with the server (and with other jobs running here).")
     print(GOALS)
     head = ["mode", "N", "median s", "slowest s", "stalls", "messages", "MiB/part.", "peak MiB"]
+    head += ["PSS/part."]
     head += ["CPU s"]
     head += ["redraw ms"]
     print("".join(f"{h:>11}" for h in head))
@@ -301,7 +315,7 @@ def print_table(rooms: list[Room]) -> None:
         s = r.summary()
         cells = [r.mode, r.participants, s["first_chart_median_s"], s["first_chart_slowest_s"]]
         cells += [s["stalls"], s["slow_page_messages"], s["mib_per_participant"]]
-        cells += [s["peak_rss_mib"], s["server_cpu_s"]]
+        cells += [s["peak_rss_mib"], s["pss_mib_per_participant"], s["server_cpu_s"]]
         cells += [s["redraw_median_ms"]]
         print("".join(f"{c:>11.1f}" if isinstance(c, float) else f"{c!s:>11}" for c in cells))
     by_key = {(r.mode, r.participants): r.summary() for r in rooms}
@@ -310,7 +324,8 @@ def print_table(rooms: list[Room]) -> None:
         if mode != "workshop" or base is None:
             continue
         ratios = []
-        for key in ("first_chart_median_s", "first_chart_slowest_s", "mib_per_participant"):
+        keys = ("first_chart_median_s", "first_chart_slowest_s", "mib_per_participant")
+        for key in (*keys, "pss_mib_per_participant"):
             if s[key] and base[key]:
                 ratios.append(f"{key} {s[key] / base[key]:.2f}")
         if s["server_cpu_s"] and base["server_cpu_s"]:
