@@ -160,3 +160,20 @@ def test_the_app_draws_its_first_chart_in_the_students_own_server(visit: Visit) 
     app.screenshot(path=ARTIFACTS / "student-app-in-hub.png", full_page=True)
     app.close()
     seen.assert_clean()
+
+
+def test_the_start_pages_app_link_leads_to_the_students_own_server(visit: Visit) -> None:
+    """The link must carry ``/user/<name>/``: ``/voila/render/...`` reaches the hub and 404s."""
+    notebook = visit.page.locator(".jp-NotebookPanel:visible")
+    link = notebook.get_by_role("link", name=APP_LINK, exact=True)
+    with visit.context.expect_page(timeout=LOAD_TIMEOUT_MS) as opened:
+        link.click()
+    app: Page = opened.value
+    try:
+        # Only where the click lands (the page itself was drawn above): stop at the first answer.
+        app.wait_for_url(re.compile(r"^http"), wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+        landed = app.url
+    finally:
+        app.close()
+    assert landed == f"{visit.room.base}{app_path(visit.student)}"
+    expect(link).to_have_attribute("href", app_path(visit.student))
