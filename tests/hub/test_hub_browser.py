@@ -7,6 +7,10 @@ server and JupyterLab opens the course's start page. From there the student open
 Videnskvalitet app, which must be served by their own server under ``/user/<name>/`` (a link to
 ``/voila/render/...`` would reach the hub instead and 404), and its first chart must be drawn.
 
+The course belongs to its own account, as with ``make hub``'s defaults (``grader-vidensbasering``,
+not a hub user); the instructor logs in and opens the formgrader, which lists the course's
+assignments.
+
 Printed and written to ``test-artifacts/hub/browser-timings.json``: seconds until the hub
 answered, from the login click until JupyterLab showed the start page (the student's server
 started in between), and from the login click until the app's first chart.
@@ -87,7 +91,8 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def room() -> Iterator[Classroom]:
-    classroom = Classroom(students=1)
+    # The course in its own account that never logs in, as make hub makes it by default.
+    classroom = Classroom(students=1, course_account=True)
     try:
         classroom.open_project()
         classroom.add_users()
@@ -177,3 +182,27 @@ def test_the_start_pages_app_link_leads_to_the_students_own_server(visit: Visit)
         app.close()
     assert landed == f"{visit.room.base}{app_path(visit.student)}"
     expect(link).to_have_attribute("href", app_path(visit.student))
+
+
+def test_the_instructor_opens_the_formgrader_of_a_course_account_that_never_logs_in(
+    room: Classroom, browser: Browser
+) -> None:
+    """nbgrader asks the hub about the formgrader's own account: no 500 (as there was)."""
+    assert room.owner not in (room.instructor, *room.students)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        seen = watch(page)
+        formgrader = f"/services/{hub.GRADER_SERVICE}/formgrader"
+        page.goto(f"{room.base}/hub/login?next={formgrader}")
+        page.fill("#username_input", room.instructor)
+        page.fill("#password_input", room.password[room.instructor])
+        page.click("#login_submit")
+        page.wait_for_url(re.compile(re.escape(formgrader)), timeout=LOAD_TIMEOUT_MS)
+        source = hub.PROJECT_ROOT / "course" / "source"
+        for name in sorted(p.name for p in source.iterdir() if p.is_dir()):
+            expect(page.locator("tr", has_text=name).first).to_be_visible(timeout=60_000)
+        page.screenshot(path=ARTIFACTS / "instructor-formgrader.png", full_page=True)
+        assert not [p for p in seen.problems if "HTTP 5" in p], seen.problems
+    finally:
+        context.close()
