@@ -294,16 +294,17 @@ def prepare(hub: HubSettings, project: Path = PROJECT_ROOT) -> list[str]:
 
     Returns:
         Problems that stop the hub from working (empty when none), in English for the operator.
+        When there are any, nothing has been changed on the machine.
     """
-    problems = []
     blocked = unreachable_parents(project)
     if blocked:
-        problems.append(
-            "Other accounts cannot reach the course's environment: "
-            + ", ".join(map(str, blocked))
-            + " lack o+x. Put the project and its Python under /opt or /srv, or run "
-            "'chmod o+x' on them."
-        )
+        folders = " ".join(map(str, blocked))
+        return [
+            f"Other accounts cannot reach the course's Python environment: {folders} "
+            f"lack(s) o+x (pass-through for other accounts). Either run 'chmod o+x {folders}' "
+            "or keep the project and the Python its .venv was made from outside such folders "
+            "(e.g. under /opt), then run make hub again. Nothing has been changed yet."
+        ]
     for group in (hub.student_group, hub.instructor_group):
         ensure_unix_group(group)
     try:
@@ -315,7 +316,7 @@ def prepare(hub: HubSettings, project: Path = PROJECT_ROOT) -> list[str]:
     prepare_course(hub, project)
     hide_project_course(project)
     install_proxy(project / "deploy" / "hub")
-    return problems
+    return []
 
 
 def ensure_unix_group(group: str) -> None:
@@ -427,7 +428,8 @@ def main(argv: list[str] | None = None) -> None:
         print(problem, file=sys.stderr)
     if problems:
         raise SystemExit(1)
-    print(f"JupyterHub: http://{hub.ip}:{hub.port}/ (add users: vidensbasering hub-user add NAME)")
+    add = PROJECT_ROOT / ".venv" / "bin" / "vidensbasering"
+    print(f"JupyterHub: http://{hub.ip}:{hub.port}/ (add users as root: {add} hub-user add NAME)")
     os.chdir(hub.state_dir)
     config = HUB_DEPLOY_DIR / "jupyterhub_config.py"
     os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)])

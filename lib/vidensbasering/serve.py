@@ -49,13 +49,37 @@ def jupyter_data_dir() -> Path:
     return Path(str(resources.files(__package__).joinpath("jupyter")))
 
 
-def app_url(app: str) -> str:
-    """Return the server path of a Voila app, e.g. ``/voila/render/notebooks/apps/x.ipynb``.
+#: Folder of the app notebooks, relative to the server's root under ``make start`` (the project).
+APP_FOLDER = "notebooks/apps"
+
+
+def app_folder_url(base_url: str = "/", app_folder: str = APP_FOLDER) -> str:
+    """Return the address under which a server's Voila renders the app notebooks, ending in ``/``.
+
+    Args:
+        base_url: the Jupyter server's base URL (``ServerApp.base_url``): ``/`` under ``make
+            start``, ``/user/<name>/`` for a user's server on JupyterHub.
+        app_folder: the apps' folder relative to the server's root (``ServerApp.root_dir``):
+            ``notebooks/apps`` under ``make start``, ``vidensbasering/notebooks/apps`` on the hub,
+            where the lessons are copied into each home folder.
+
+    Returns:
+        A root-absolute path, e.g. ``/user/ida/voila/render/vidensbasering/notebooks/apps/``.
+    """
+    base = base_url.strip("/")
+    folder = app_folder.strip("/")
+    return f"/{base}/voila/render/{folder}/" if base else f"/voila/render/{folder}/"
+
+
+def app_url(app: str, base_url: str = "/", app_folder: str = APP_FOLDER) -> str:
+    """Return the address of a Voila app on a server, e.g. ``/voila/render/notebooks/apps/x.ipynb``.
 
     Args:
         app: the app's notebook name without folder or suffix, e.g. ``"videnskvalitet"``.
+        base_url: the server's base URL (see :func:`app_folder_url`; default ``make start``'s).
+        app_folder: the apps' folder relative to the server's root (see :func:`app_folder_url`).
     """
-    return f"/voila/render/notebooks/apps/{app}.ipynb"
+    return f"{app_folder_url(base_url, app_folder)}{app}.ipynb"
 
 
 def _prepend_path(value: str, existing: str | None) -> str:

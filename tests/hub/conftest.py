@@ -1,7 +1,8 @@
 """The hub test needs root (it makes Unix accounts and starts servers as them) and bubblewrap.
 
 The pipeline tests' helpers and expected scores are imported from ``tests/pipeline`` so that the
-hub and the pipeline test always expect the same scores for the same answers.
+hub and the pipeline test always expect the same scores for the same answers; the browser tests'
+Chromium settings and page helpers come from ``tests/browser/conftest.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
+# tests/ itself, for the browser tests' helpers (``browser.conftest``: Chromium, PageWatch, stalls).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def hub_unavailable() -> str | None:

@@ -135,11 +135,14 @@ class HubUser:
 class Classroom:
     """One instructor and some students as Unix accounts, and a running hub on 127.0.0.1."""
 
-    def __init__(self, students: int) -> None:
+    def __init__(self, students: int, *, course_account: bool = False) -> None:
+        """``course_account``: the course belongs to its own account that never logs in (``make
+        hub``'s default, ``grader-vidensbasering``); otherwise to the instructor's account."""
         self.prefix = "vbt" + secrets.token_hex(3)
         self.password = {}
         self.instructor = f"{self.prefix}u"
         self.students = [f"{self.prefix}s{i}" for i in range(1, students + 1)]
+        self.owner = f"{self.prefix}g" if course_account else self.instructor
         self.tmp = Path(tempfile.mkdtemp(prefix="vidensbasering-hub-", dir="/tmp"))
         self.tmp.chmod(0o755)
         self.opened: list[Path] = []
@@ -150,8 +153,8 @@ class Classroom:
         self.env = {
             "VIDENSBASERING_HUB_DIR": str(self.tmp / "state"),
             "VIDENSBASERING_EXCHANGE": str(self.tmp / "exchange"),
-            "VIDENSBASERING_COURSE_OWNER": self.instructor,
-            "VIDENSBASERING_COURSE_ROOT": f"/home/{self.instructor}/{COURSE}",
+            "VIDENSBASERING_COURSE_OWNER": self.owner,
+            "VIDENSBASERING_COURSE_ROOT": f"/home/{self.owner}/{COURSE}",
             "VIDENSBASERING_STUDENT_GROUP": f"{self.prefix}-stud",
             "VIDENSBASERING_INSTRUCTOR_GROUP": f"{self.prefix}-und",
             "VIDENSBASERING_HUB_PORT": str(port),
@@ -235,9 +238,13 @@ class Classroom:
 
     # -- tear-down ------------------------------------------------------------------------------
 
+    def _accounts(self) -> list[str]:
+        """Every account of the class (the course account too, which ``hub.prepare`` makes)."""
+        return list(dict.fromkeys([self.instructor, *self.students, self.owner]))
+
     def _uids(self) -> set[int]:
         uids = set()
-        for name in [self.instructor, *self.students]:
+        for name in self._accounts():
             with contextlib.suppress(KeyError):
                 uids.add(pwd.getpwnam(name).pw_uid)
         return uids
@@ -260,7 +267,7 @@ class Classroom:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-        left = [self.instructor, *self.students]
+        left = self._accounts()
         for _ in range(10):
             self._kill_users_processes()
             time.sleep(0.5)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import grp
 import os
+import sys
 from pathlib import Path
+
+import pytest
+from nbgrader.auth import JupyterHubAuthPlugin
+from nbgrader.auth.jupyterhub import JupyterhubEnvironmentError
 
 from vidensbasering import hub
 from vidensbasering.course.collected import collected_students, needs_grading
+from vidensbasering.hub_auth import FormgraderAuthPlugin
 
 
 def test_settings_default_to_nbgraders_exchange_and_the_course_account() -> None:
@@ -74,3 +81,42 @@ def test_only_new_or_changed_collected_submissions_need_grading(tmp_path: Path) 
     need = [s for s in ("ida", "mads", "søren") if needs_grading(tmp_path, "videnskvalitet", s)]
     assert need == ["ida", "søren"]
     assert collected_students(tmp_path / "nowhere", "videnskvalitet") == []
+
+
+def test_the_formgrader_counts_its_own_account_in_the_course_without_asking_the_hub(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "*" is the formgrader's own account (grader-vidensbasering by default, not a hub user: the
+    # hub answers 404 for it). Outside a hub nbgrader's own plugin cannot even ask.
+    for name in ("JUPYTERHUB_USER", "JUPYTERHUB_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(JupyterhubEnvironmentError):
+        JupyterHubAuthPlugin().get_student_courses("*")
+    plugin = FormgraderAuthPlugin()
+    assert plugin.get_student_courses("*") == [hub.COURSE_ID]
+    # A named student is still looked up in the hub.
+    with pytest.raises(JupyterhubEnvironmentError):
+        plugin.get_student_courses("ida")
+
+
+def test_make_hub_stops_before_changing_anything_when_other_accounts_cannot_reach_python(
+    tmp_path: Path,
+) -> None:
+    # A project whose .venv Python sits in a folder other accounts cannot pass (like /root).
+    closed = tmp_path / "closed"
+    (closed / "projekt" / ".venv" / "bin").mkdir(parents=True)
+    (closed / "projekt" / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    closed.chmod(0o700)
+    settings = hub.settings(
+        {"VIDENSBASERING_HUB_DIR": str(tmp_path / "state"),
+         "VIDENSBASERING_EXCHANGE": str(tmp_path / "exchange"),
+         "VIDENSBASERING_STUDENT_GROUP": "vbt-findes-ikke-stud",
+         "VIDENSBASERING_INSTRUCTOR_GROUP": "vbt-findes-ikke-und"}
+    )  # fmt: skip
+    problems = hub.prepare(settings, closed / "projekt")
+    assert len(problems) == 1 and "chmod o+x " in problems[0], problems
+    assert f" {closed} " in problems[0], problems
+    assert not (tmp_path / "state").exists() and not (tmp_path / "exchange").exists()
+    for group in (settings.student_group, settings.instructor_group):
+        with pytest.raises(KeyError):
+            grp.getgrnam(group)

@@ -115,6 +115,16 @@ def test_app_url() -> None:
     assert serve.app_url("videnskvalitet") == "/voila/render/notebooks/apps/videnskvalitet.ipynb"
 
 
+def test_app_url_on_a_hub_users_server_carries_the_base_url_and_the_course_folder() -> None:
+    # JupyterHub serves ida's server under /user/ida/; the lessons are in ~/vidensbasering.
+    url = serve.app_url("videnskvalitet", "/user/ida/", "vidensbasering/notebooks/apps")
+    assert url == "/user/ida/voila/render/vidensbasering/notebooks/apps/videnskvalitet.ipynb"
+    # Slashes at either end of the settings do not matter.
+    assert serve.app_folder_url("user/ida", "/vidensbasering/notebooks/apps/") == (
+        "/user/ida/voila/render/vidensbasering/notebooks/apps/"
+    )
+
+
 def test_command_runs_this_module_with_the_options(tmp_path: Path) -> None:
     argv = serve.command(tmp_path, port=9001, token="t", extra=["--debug"])
     assert argv[1:3] == ["-m", "vidensbasering.serve"]

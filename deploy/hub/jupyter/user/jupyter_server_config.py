@@ -2,10 +2,17 @@
 
 Students fetch, submit and read feedback with nbgrader's assignment list; grading happens in the
 course's formgrader service (``grader-vidensbasering``), which only instructors can open. Voila
-serves the apps at ``/user/<name>/voila/render/vidensbasering/notebooks/apps/<app>.ipynb``.
+serves the apps at ``/user/<name>/voila/render/vidensbasering/notebooks/apps/<app>.ipynb``; the
+course's app links (``/voila/render/notebooks/apps/<app>.ipynb``, ``make start``'s addresses) are
+handed to JupyterLab with that address (``vidensbasering.contents``).
 """
 
+from vidensbasering.hub import USER_COURSE_FOLDER
+
 c = get_config()  # noqa: F821  (provided by the traitlets config loader)
+
+# The lessons are copied to ~/vidensbasering/notebooks (vidensbasering.hub.copy_lessons).
+c.CourseContentsManager.app_folder = f"{USER_COURSE_FOLDER}/notebooks/apps"
 
 c.ServerApp.jpserver_extensions = {
     "jupyterlab": True,
