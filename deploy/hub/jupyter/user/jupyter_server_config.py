@@ -23,4 +23,7 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.formgrader": False,
     # nbgitpuller links from an LMS page put a lesson into the user's home (README, "nbgitpuller").
     "nbgitpuller": True,
+    # As under make start: an app page that has not arrived says so and the log records it.
+    "vidensbasering.render_watch": True,
+    "jupyter_server_mathjax": True,
 }
