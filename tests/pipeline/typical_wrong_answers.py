@@ -1,4 +1,4 @@
-"""Typical wrong answers to the four exercises, one fixture per mistake, named after the mistake.
+"""Typical wrong answers to the exercises, one fixture per mistake, named after the mistake.
 
 Each :class:`Wrong` replaces one answer cell. ``caught_by`` says where the student meets the
 mistake: ``"test"`` (the visible tests under the answer reject it), ``"answer"`` (the course
@@ -613,6 +613,216 @@ SYNOPSIS = [
     ),
 ]
 
+
+def _ref_cases(
+    *,
+    instrument: str = "WEMWBS",
+    reliability: float = 0.89,
+    direction: str = "højere er bedre",
+    occasion: int = 4,
+    by: str = ', by=["group"]',
+) -> str:
+    """Refleksion's opg1 answer with one of the professional choices changed."""
+    return (
+        "samtaler = followup.cases_to_discuss(\n"
+        f'    data, "{instrument}", reliability={reliability}, direction="{direction}",\n'
+        f"    occasion={occasion}{by}\n)"
+    )
+
+
+_REF_DROPPED = 'faldet_fra = len(samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"])\n'
+_REF_STARTED = 'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+_REF_UNCHANGED = (
+    "uden_aendring = (\n"
+    '    samtaler[samtaler["reason"] == "{reason}"]\n'
+    '    .groupby("group")\n'
+    "    .size()\n"
+    ")\n"
+)
+_REF_MEASURED = (
+    'maalt_12 = wemwbs[wemwbs["occasion"] == {occasion}].groupby("group")["person_id"].nunique()\n'
+)
+
+REFLEKSION = [
+    Wrong(
+        "opg1_svar",
+        "scale_direction_reversed",
+        _ref_cases(direction="lavere er bedre"),
+        "test",
+        "tjek skalaens retning (hvad er bedst på WEMWBS?)",
+    ),
+    # Occasion 3 is about 6 months: fewer have dropped out than the data say for 12 months.
+    Wrong(
+        "opg1_svar",
+        "six_months_not_twelve",
+        _ref_cases(occasion=3),
+        "test",
+        "tjek måletidspunktet (12 måneder)",
+    ),
+    Wrong(
+        "opg1_svar",
+        "months_as_occasion",
+        _ref_cases(occasion=12),
+        "answer",
+        "Måletidspunkt 12 er ikke et opfølgningstidspunkt i tabellen. Vælg et af: 2, 3, 4.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "reliability_in_percent",
+        _ref_cases(reliability=89),
+        "answer",
+        "Reliabiliteten 89 kan ikke bruges",
+    ),
+    Wrong(
+        "opg1_svar",
+        "gas_not_wemwbs",
+        _ref_cases(instrument="GAS"),
+        "answer",
+        "Måleredskabet 'GAS' findes ikke i tabellen. Der er: WEMWBS.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "team_left_out",
+        _ref_cases(by=""),
+        "test",
+        'Teamet mangler: brug by=["group"].',
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: 4 deteriorations and 49
+    # without reliable change instead of 3 and 56. Only the hidden test can tell.
+    Wrong(
+        "opg1_svar",
+        "reliability_not_the_cautious_one",
+        _ref_cases(reliability=0.91),
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "series_not_list",
+        'forvaerret = samtaler.loc[samtaler["reason"] == "Pålidelig forværring", "person_id"]',
+        "test",
+        "forvaerret skal være en liste (brug .tolist())",
+    ),
+    Wrong(
+        "opg2_svar",
+        "no_reliable_change_instead",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["reason"] == "Ingen pålidelig ændring ved opfølgningen", "person_id"\n'
+        "].tolist()",
+        "test",
+        "Listen er for lang: tag kun årsagen 'Pålidelig forværring'.",
+    ),
+    # Every fall, however small, read as a deterioration: 29 citizens, most within the
+    # measurement error.
+    Wrong(
+        "opg2_svar",
+        "any_fall_counted",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["latest_score"] < samtaler["first_score"], "person_id"\n'
+        "].tolist()",
+        "test",
+        "Listen er for lang",
+    ),
+    Wrong(
+        "opg2_svar",
+        "reason_misspelled",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["reason"] == "Pålidelig forværing", "person_id"\n'
+        "].tolist()",
+        "test",
+        "forvaerret har 0 borgere, men samtaler har 3 med årsagen 'Pålidelig forværring'",
+    ),
+    Wrong(
+        "opg3_svar",
+        "percent_not_share",
+        _REF_STARTED + _REF_DROPPED + "andel_frafald = 100 * faldet_fra / startet",
+        "test",
+        "En andel ligger mellem 0 og 1 (ikke i procent).",
+    ),
+    Wrong(
+        "opg3_svar",
+        "fraction_upside_down",
+        _REF_STARTED + _REF_DROPPED + "andel_frafald = startet / faldet_fra",
+        "test",
+        "En andel ligger mellem 0 og 1",
+    ),
+    # The share still measured at 12 months (98 of 120), not the share who dropped out.
+    Wrong(
+        "opg3_svar",
+        "share_measured_not_dropped",
+        _REF_STARTED
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "andel_frafald = maalt_12 / startet",
+        "test",
+        "Over halvdelen faldet fra?",
+    ),
+    # The rows, not their number: pandas cannot divide the table's text by a number, and the
+    # Danish hint under Python's error says what to check.
+    Wrong(
+        "opg3_svar",
+        "table_where_a_number_is_asked",
+        _REF_STARTED
+        + 'faldet_fra = samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"]\n'
+        + "andel_frafald = faldet_fra / startet",
+        "answer",
+        "Tip: en funktion fik en værdi af en anden slags",
+    ),
+    # Divided by those measured at 12 months (22 of 98) instead of those who started (22 of
+    # 120): a share below one half, so only the hidden test can tell.
+    Wrong(
+        "opg3_svar",
+        "measured_as_denominator",
+        'maalt = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        'faldet = samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"]\n'
+        "andel_frafald = len(faldet) / maalt",
+        None,
+    ),
+    Wrong(
+        "opg4_svar",
+        "counts_not_shares",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + "uden_aendring_pr_team = uden_aendring",
+        "test",
+        "Andele ligger mellem 0 og 1: del antal med et antal.",
+    ),
+    Wrong(
+        "opg4_svar",
+        "one_share_for_both_teams",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "uden_aendring_pr_team = uden_aendring.sum() / maalt_12",
+        "test",
+        "uden_aendring_pr_team skal være en Series.",
+    ),
+    # The deteriorations instead: none in Team Nord, so its share is missing (NaN).
+    Wrong(
+        "opg4_svar",
+        "deterioration_instead",
+        _REF_MEASURED.format(occasion=4)
+        + _REF_UNCHANGED.format(reason="Pålidelig forværring")
+        + "uden_aendring_pr_team = uden_aendring / maalt_12",
+        "test",
+        "Et team har ingen andel (NaN)",
+    ),
+    # Divided by everyone who started in the team: shares in 0-1, but citizens who dropped out
+    # could never get "no reliable change". Only the hidden test can tell.
+    Wrong(
+        "opg4_svar",
+        "everyone_who_started_as_denominator",
+        _REF_MEASURED.format(occasion=1)
+        + _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + "uden_aendring_pr_team = uden_aendring / maalt_12",
+        None,
+    ),
+    # Divided by the team's rows in samtaler (the citizens to talk about), not by the measured.
+    Wrong(
+        "opg4_svar",
+        "rows_to_discuss_as_denominator",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + 'uden_aendring_pr_team = uden_aendring / samtaler.groupby("group").size()',
+        None,
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
@@ -621,6 +831,7 @@ WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "opfoelgning": OPFOELGNING,
     "lovende_praksis": LOVENDE_PRAKSIS,
     "synopsis": SYNOPSIS,
+    "refleksion": REFLEKSION,
 }
 
 
