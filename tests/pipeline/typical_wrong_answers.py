@@ -823,6 +823,200 @@ REFLEKSION = [
     ),
 ]
 
+
+def _rf_level(
+    name: str,
+    level: str,
+    *,
+    reliability: float = 0.89,
+    direction: str = "højere er bedre",
+    occasion: int = 4,
+) -> str:
+    """Rollefordeling's call of ``levels.aggregate_by_level`` with one choice changed."""
+    return (
+        f"{name} = levels.aggregate_by_level(\n"
+        f'    data, "{level}", instrument="WEMWBS", reliability={reliability},\n'
+        f'    direction="{direction}", occasion={occasion}\n)\n'
+    )
+
+
+_RF_PLACED = (
+    "landstal = national.national_figures()\n"
+    'anbragte = landstal[landstal["measure"] == "{measure}"]\n'
+    'n_2023 = anbragte.loc[anbragte["year"] == 2023, "count"].iloc[0]\n'
+    'n_2011 = anbragte.loc[anbragte["year"] == 2011, "count"].iloc[0]\n'
+)
+_RF_MEASURE = "Anbragte børn og unge (0-22 år) pr. 31. december"
+
+ROLLEFORDELING = [
+    Wrong(
+        "opg1_svar",
+        "scale_direction_reversed",
+        _rf_level("borgere", "borger", direction="lavere er bedre"),
+        "test",
+        "Over en fjerdedel har en pålidelig forværring: tjek skalaens retning.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "six_months_not_twelve",
+        _rf_level("borgere", "borger", occasion=3),
+        "test",
+        "Kun borgere målt ved 12 måneder skal have en kategori: tjek måletidspunktet.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "months_as_occasion",
+        _rf_level("borgere", "borger", occasion=12),
+        "answer",
+        "Måletidspunkt 12 er ikke et opfølgningstidspunkt i tabellen",
+    ),
+    Wrong(
+        "opg1_svar",
+        "team_level_not_citizen",
+        _rf_level("borgere", "team"),
+        "test",
+        "borgere skal have én række pr. borger.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "level_named_in_plural",
+        _rf_level("borgere", "borgere"),
+        "answer",
+        "Niveauet 'borgere' findes ikke. Vælg et af: borger, team, tilbud, kommune.",
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: more citizens get a reliable
+    # change, but only the hidden test can tell.
+    Wrong(
+        "opg1_svar",
+        "reliability_not_the_cautious_one",
+        _rf_level("borgere", "borger", reliability=0.91),
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "team_level_not_service",
+        _rf_level("tilbud", "team")
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmax(), "service"]',
+        "test",
+        "tilbud skal have én række pr. tilbud.",
+    ),
+    Wrong(
+        "opg2_svar",
+        "row_number_not_name",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = tilbud["share_dropped_out"].idxmax()',
+        "test",
+        "mest_frafald skal være ét navn (tekst) fra kolonnen service",
+    ),
+    Wrong(
+        "opg2_svar",
+        "share_not_name",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = tilbud["share_dropped_out"].max()',
+        "test",
+        "mest_frafald skal være ét navn (tekst) fra kolonnen service",
+    ),
+    Wrong(
+        "opg2_svar",
+        "short_name_typed",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = "Engen"',
+        "test",
+        "mest_frafald skal være et tilbuds navn fra kolonnen service.",
+    ),
+    Wrong(
+        "opg2_svar",
+        "smallest_not_largest",
+        _rf_level("tilbud", "tilbud")
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmin(), "service"]',
+        "test",
+        "mest_frafald har den mindste andel faldet fra i tilbud",
+    ),
+    # Deterioration read as dropping out: Bostøtte Bakken, which has the smallest dropout.
+    Wrong(
+        "opg2_svar",
+        "deterioration_not_dropout",
+        _rf_level("tilbud", "tilbud")
+        + 'mest_frafald = tilbud.loc[tilbud["share_deteriorated"].idxmax(), "service"]',
+        "test",
+        "mest_frafald har den mindste andel faldet fra i tilbud",
+    ),
+    # Dropout by 6 months (occasion 3): Bakken and Engen tie at 13 of 120, idxmax gives Bakken.
+    Wrong(
+        "opg2_svar",
+        "six_months_not_twelve",
+        _rf_level("tilbud", "tilbud", occasion=3)
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmax(), "service"]',
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "service_level_not_municipality",
+        _rf_level("kommuner", "tilbud"),
+        "test",
+        "kommuner skal have én række pr. kommune.",
+    ),
+    # The services' figures averaged per municipality: Ådal Kommune gets 120 citizens, not 240,
+    # and its mean change is not weighted by the number followed.
+    Wrong(
+        "opg3_svar",
+        "mean_of_the_services",
+        'kommuner = tilbud.groupby("municipality", as_index=False).mean(numeric_only=True)',
+        "test",
+        "Kommunerne skal tilsammen have alle borgere, der startede (n_started)",
+    ),
+    Wrong(
+        "opg3_svar",
+        "scale_direction_reversed",
+        _rf_level("kommuner", "kommune", direction="lavere er bedre"),
+        "test",
+        "Over en fjerdedel har en pålidelig forværring: tjek skalaens retning.",
+    ),
+    # 6 months instead of 12: right shape and counts; the hidden test finds the mean change.
+    Wrong(
+        "opg3_svar",
+        "six_months_not_twelve",
+        _rf_level("kommuner", "kommune", occasion=3),
+        None,
+    ),
+    Wrong(
+        "opg4_svar",
+        "int_left_out",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = n_2023 - n_2011",
+        "test",
+        "aendring_anbragte skal være ét helt tal (brug int(...)).",
+    ),
+    Wrong(
+        "opg4_svar",
+        "level_not_change",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = int(n_2023)",
+        "test",
+        "tjek, at du trækker antallet i 2011 fra antallet i 2023",
+    ),
+    Wrong(
+        "opg4_svar",
+        "percent_change",
+        _RF_PLACED.format(measure=_RF_MEASURE)
+        + "aendring_anbragte = int(100 * (n_2023 - n_2011) / n_2011)",
+        "test",
+        "tjek, at du regner i antal børn (ikke i procent)",
+    ),
+    # A shortened name of the figure selects no rows; the Danish hint under the IndexError says
+    # what to check.
+    Wrong(
+        "opg4_svar",
+        "measure_name_shortened",
+        _RF_PLACED.format(measure="Anbragte børn og unge")
+        + "aendring_anbragte = int(n_2023 - n_2011)",
+        "answer",
+        "Tip: du beder om nummer, der ikke findes",
+    ),
+    # 2011 minus 2023: the right size, the wrong sign (a fall of 1,078 reads as a rise).
+    Wrong(
+        "opg4_svar",
+        "wrong_sign",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = int(n_2011 - n_2023)",
+        None,
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
@@ -832,6 +1026,7 @@ WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "lovende_praksis": LOVENDE_PRAKSIS,
     "synopsis": SYNOPSIS,
     "refleksion": REFLEKSION,
+    "rollefordeling": ROLLEFORDELING,
 }
 
 
