@@ -1017,6 +1017,212 @@ ROLLEFORDELING = [
     ),
 ]
 
+_VD_A = "studie_a = evidence.Study(theory_of_change=True)\n"
+_VD_B = "studie_b = evidence.Study(measured_change=True, comparison_group=True, randomised=True)\n"
+_VD_C = (
+    "studie_c = evidence.Study(\n"
+    "    theory_of_change=True, measured_change=True, comparison_group=True, cost_known=True\n"
+    ")\n"
+)
+_VD_D = (
+    "studie_d = evidence.Study(\n"
+    "    theory_of_change=True,\n"
+    "    measured_change=True,\n"
+    "    comparison_group=True,\n"
+    "    randomised=True,\n"
+    "    independent_replication=True,\n"
+    "    cost_known=True,\n"
+    "{extra})\n"
+)
+_VD_SELECT = 'til_notatet = klassificeret.loc[\n    {condition},\n    "{column}",\n]{tail}'
+_VD_LEVEL = 'klassificeret["nesta_level"] >= 3'
+_VD_GROUP = 'klassificeret["maalgruppe"] == "tidligere anbragte unge"'
+
+VIDENDELING = [
+    # "How the mentors create a relation" read as a measurement of it.
+    Wrong(
+        "opg1_svar",
+        "description_read_as_measurement",
+        "studie_a = evidence.Study(theory_of_change=True, measured_change=True)\n" + _VD_B,
+        "test",
+        "Står der noget om målinger i A?",
+    ),
+    Wrong(
+        "opg1_svar",
+        "lottery_without_comparison_group",
+        _VD_A + "studie_b = evidence.Study(measured_change=True, randomised=True)",
+        "answer",
+        "Lodtrækning kræver en sammenligningsgruppe",
+    ),
+    Wrong(
+        "opg1_svar",
+        "danish_field_name",
+        "studie_a = evidence.Study(forandringsteori=True)\n" + _VD_B,
+        "answer",
+        "Tip: en funktion fik en værdi af en anden slags",
+    ),
+    Wrong(
+        "opg1_svar",
+        "yes_as_text",
+        'studie_a = evidence.Study(theory_of_change="ja")\n' + _VD_B,
+        "answer",
+        "theory_of_change skal være True (ja) eller False (nej).",
+    ),
+    # The lottery overlooked: B read as a plain comparison (level 3 either way, but not a trial).
+    Wrong(
+        "opg1_svar",
+        "lottery_overlooked",
+        _VD_A + "studie_b = evidence.Study(measured_change=True, comparison_group=True)",
+        None,
+    ),
+    # A trial assumed to have a theory of change, which B's description does not give.
+    Wrong(
+        "opg1_svar",
+        "theory_assumed_for_the_trial",
+        _VD_A
+        + "studie_b = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True,\n"
+        + "    comparison_group=True, randomised=True,\n"
+        + ")",
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "lottery_without_comparison_group",
+        _VD_C
+        + "studie_d = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True, randomised=True,\n"
+        + "    independent_replication=True, cost_known=True\n"
+        + ")",
+        "answer",
+        "Lodtrækning kræver en sammenligningsgruppe",
+    ),
+    # C's comparison read as "no measurement" (only the theory and the cost).
+    Wrong(
+        "opg2_svar",
+        "c_without_measurements",
+        "studie_c = evidence.Study(theory_of_change=True, cost_known=True)\n"
+        + _VD_D.format(extra=""),
+        "test",
+        "Både C og D har målt de unges udfald.",
+    ),
+    # Self-selection read as a trial: the young people chose for themselves.
+    Wrong(
+        "opg2_svar",
+        "self_selection_read_as_lottery",
+        "studie_c = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True, comparison_group=True,\n"
+        + "    randomised=True, cost_known=True\n"
+        + ")\n"
+        + _VD_D.format(extra=""),
+        None,
+    ),
+    # Three cities without a common manual read as scaled (Nesta level 5 instead of 4).
+    Wrong(
+        "opg2_svar",
+        "three_cities_read_as_scaled",
+        _VD_C + _VD_D.format(extra="    scaled=True,\n"),
+        None,
+    ),
+    # The replications in Norway and Sweden overlooked: D drops from level 4 to 3.
+    Wrong(
+        "opg2_svar",
+        "replication_overlooked",
+        _VD_C + _VD_D.format(extra="").replace("    independent_replication=True,\n", ""),
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "table_not_classified",
+        "klassificeret = studier",
+        "test",
+        "Brug evidence.classify_studies.",
+    ),
+    Wrong(
+        "opg3_svar",
+        "target_group_filtered_first",
+        "klassificeret = evidence.classify_studies(\n"
+        '    studier[studier["maalgruppe"] == "tidligere anbragte unge"]\n'
+        ")",
+        "test",
+        "Alle seks undersøgelser skal være med.",
+    ),
+    # The function for one study, given the whole table.
+    Wrong(
+        "opg3_svar",
+        "one_study_function_on_the_table",
+        "klassificeret = evidence.nesta_level(studier)",
+        "answer",
+        "Til en tabel med flere undersøgelser: brug evidence.classify_studies.",
+    ),
+    Wrong(
+        "opg4_svar",
+        "series_not_list",
+        _VD_SELECT.format(condition=f"({_VD_LEVEL}) & ({_VD_GROUP})", column="studie", tail=""),
+        "test",
+        "til_notatet skal være en liste (brug .tolist()).",
+    ),
+    Wrong(
+        "opg4_svar",
+        "or_instead_of_and",
+        _VD_SELECT.format(
+            condition=f"({_VD_LEVEL}) | ({_VD_GROUP})", column="studie", tail=".tolist()"
+        ),
+        "test",
+        "J har ingen målinger: kan den vise, at mentoren var årsagen?",
+    ),
+    Wrong(
+        "opg4_svar",
+        "levels_not_names",
+        _VD_SELECT.format(
+            condition=f"({_VD_LEVEL}) & ({_VD_GROUP})", column="nesta_level", tail=".tolist()"
+        ),
+        "test",
+        "Brug navnene fra kolonnen studie.",
+    ),
+    # "At least 3" written as > 3: the young people who left care have no study above 3.
+    Wrong(
+        "opg4_svar",
+        "above_three_not_at_least",
+        _VD_SELECT.format(
+            condition='(klassificeret["nesta_level"] > 3) & (' + _VD_GROUP + ")",
+            column="studie",
+            tail=".tolist()",
+        ),
+        "test",
+        "til_notatet er tom: tjek grænsen for niveauet (mindst 3)",
+    ),
+    Wrong(
+        "opg4_svar",
+        "target_group_misspelled",
+        _VD_SELECT.format(
+            condition=f'({_VD_LEVEL}) & (klassificeret["maalgruppe"] == "tidligere anbragte")',
+            column="studie",
+            tail=".tolist()",
+        ),
+        "test",
+        "stavemåden af målgruppen",
+    ),
+    # Level only, target group forgotten: F (school pupils) and I (prison) slip in.
+    Wrong(
+        "opg4_svar",
+        "target_group_forgotten",
+        'til_notatet = klassificeret.loc[klassificeret["nesta_level"] >= 3, "studie"].tolist()',
+        None,
+    ),
+    # Level 2 let in: E, a before-and-after measurement, cannot show the cause.
+    Wrong(
+        "opg4_svar",
+        "before_after_let_in",
+        _VD_SELECT.format(
+            condition='(klassificeret["nesta_level"] >= 2) & (' + _VD_GROUP + ")",
+            column="studie",
+            tail=".tolist()",
+        ),
+        None,
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
@@ -1027,6 +1233,7 @@ WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "synopsis": SYNOPSIS,
     "refleksion": REFLEKSION,
     "rollefordeling": ROLLEFORDELING,
+    "videndeling": VIDENDELING,
 }
 
 
