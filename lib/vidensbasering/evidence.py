@@ -96,6 +96,11 @@ class Study:
             raise ValueError(t("evidens.error_randomised_without_comparison"))
 
 
+def _require_study(study: object, function: str) -> None:
+    if not isinstance(study, Study):
+        raise TypeError(t("evidens.error_not_study", function=function, kind=type(study).__name__))
+
+
 def design(study: Study) -> str:
     """The study's design as a Danish label (the course's four kinds).
 
@@ -103,7 +108,12 @@ def design(study: Study) -> str:
         "randomiseret forsøg" (comparison group formed by lottery), "sammenligning uden
         lodtrækning", "før-og-efter-måling uden sammenligning" or "beskrivelse uden effektmåling"
         (catalog keys ``evidens.design_*``).
+
+    Raises:
+        TypeError: in Danish, when ``study`` is not a :class:`Study` (e.g. a whole table, which
+            :func:`classify_studies` takes).
     """
+    _require_study(study, "design")
     if study.randomised:
         return t("evidens.design_randomised")
     if study.comparison_group:
@@ -119,7 +129,12 @@ def nesta_level(study: Study) -> int:
     Returns:
         int 0-5: 5 scaled on top of level 4; 4 comparison group, independent replication and known
         cost; 3 comparison group; 2 measured change; 1 theory of change only; 0 none of these.
+
+    Raises:
+        TypeError: in Danish, when ``study`` is not a :class:`Study` (e.g. a whole table, which
+            :func:`classify_studies` takes).
     """
+    _require_study(study, "nesta_level")
     if study.comparison_group and study.independent_replication and study.cost_known:
         return 5 if study.scaled else 4
     if study.comparison_group:

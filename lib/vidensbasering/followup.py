@@ -380,6 +380,17 @@ def _direction(value: str) -> Direction:
     return _DIRECTIONS[key]
 
 
+def _reliability(value: float | str) -> float:
+    """``value`` as a reliability in [0, 1), or a Danish ``ValueError`` (e.g. 89 in percent)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0.0 <= number < 1.0:
+        raise ValueError(t("refleksion.error_reliability", value=value))
+    return number
+
+
 def cases_to_discuss(
     df: pd.DataFrame,
     instrument: str,
@@ -427,10 +438,12 @@ def cases_to_discuss(
 
     Raises:
         ValueError: in Danish: ``instrument`` not in the table (the ones that are are listed),
-            ``occasion`` not a later occasion in the table, or an unknown ``direction``; and the
-            errors of :func:`criteria_from_baseline`.
+            ``occasion`` not a later occasion in the table, an unknown ``direction``, or a
+            ``reliability`` outside [0, 1) (e.g. 89 for 0.89); and the errors of
+            :func:`criteria_from_baseline`.
     """
     code = _direction(direction)
+    reliability = _reliability(reliability)
     _require(df, ["person_id", "occasion", "instrument", "score", *by])
     instruments = sorted(set(df["instrument"]) - {GAS_INSTRUMENT})
     if instrument not in instruments:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from vidensbasering.followup import (
     _direction,
+    _reliability,
     change_first_to_latest,
     classify_changes,
     criteria_from_baseline,
@@ -83,7 +84,8 @@ def aggregate_by_level(
 
     Raises:
         ValueError: in Danish: an unknown ``level`` (the levels are listed), missing columns, an
-            unknown ``direction``, or an ``occasion`` that is not a follow-up in the table.
+            unknown ``direction``, a ``reliability`` outside [0, 1) (e.g. 89 for 0.89), or an
+            ``occasion`` that is not a follow-up in the table.
     """
     if level not in LEVELS:
         raise ValueError(t("rollefordeling.error_level", value=level, known=", ".join(LEVELS)))
@@ -91,6 +93,7 @@ def aggregate_by_level(
     if missing:
         raise ValueError(t("rollefordeling.error_columns", missing=", ".join(missing)))
     code = _direction(direction)
+    reliability = _reliability(reliability)
     rows = df[df["instrument"] == instrument]
     occasions = sorted(int(o) for o in rows["occasion"].unique())
     if occasion not in occasions[1:]:

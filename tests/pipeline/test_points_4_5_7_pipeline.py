@@ -28,6 +28,7 @@ from assignment_pipeline import (
     grade_course,
 )
 from pipeline_helpers import solution_code
+from typical_wrong_answers import passing_visible
 
 pytestmark = [
     pytest.mark.pipeline,
@@ -45,17 +46,11 @@ def _refleksion() -> Case:
             "opg1_svar": solution_code("opg1_svar", a),
             "opg2_svar": solution_code("opg2_svar", a),
             # The share of those measured at 12 months instead of those who started: a share in
-            # 0-1 (visible test), the wrong denominator (hidden test).
-            "opg3_svar": (
-                'maalt = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
-                'faldet = samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"]\n'
-                "andel_frafald = len(faldet) / maalt"
-            ),
+            # 0-1 below one half (visible tests), the wrong denominator (hidden test).
+            "opg3_svar": passing_visible(a, "opg3_svar", "measured_as_denominator"),
             # Divided by everyone who started in the team: shares in 0-1 (visible), but citizens
             # who dropped out could never get "no reliable change" (hidden).
-            "opg4_svar": solution_code("opg4_svar", a).replace(
-                '"occasion"] == 4', '"occasion"] == 1'
-            ),
+            "opg4_svar": passing_visible(a, "opg4_svar", "everyone_who_started_as_denominator"),
         },
         reflection=(
             "Tre borgere i Team Syd har en pålidelig forværring. Måske regression mod "
@@ -85,19 +80,11 @@ def _rollefordeling() -> Case:
             # Reliability 0.91 instead of the cautious 0.89: one row per citizen, categories only
             # for those measured at 12 months, few deteriorations (visible tests), but more
             # citizens get a reliable change (hidden test).
-            "opg1_svar": solution_code("opg1_svar", a).replace("0.89", "0.91"),
+            "opg1_svar": passing_visible(a, "opg1_svar", "reliability_not_the_cautious_one"),
             "opg2_svar": solution_code("opg2_svar", a),
             "opg3_svar": solution_code("opg3_svar", a),
             # 2011 minus 2023: the right size (visible test), the wrong sign (hidden test).
-            "opg4_svar": (
-                "landstal = national.national_figures()\n"
-                'anbragte = landstal[landstal["measure"] == '
-                '"Anbragte børn og unge (0-22 år) pr. 31. december"]\n'
-                "aendring_anbragte = int(\n"
-                '    anbragte.loc[anbragte["year"] == 2011, "count"].iloc[0]\n'
-                '    - anbragte.loc[anbragte["year"] == 2023, "count"].iloc[0]\n'
-                ")"
-            ),
+            "opg4_svar": passing_visible(a, "opg4_svar", "wrong_sign"),
         },
         reflection=(
             "Borgeropgørelsen er til borger og medarbejder; tilbudsopgørelsen til ledelsen, der "
@@ -126,17 +113,10 @@ def _videndeling() -> Case:
         partly_wrong={
             "opg1_svar": solution_code("opg1_svar", a),
             # C read as a trial: the young people chose for themselves, there was no lottery.
-            "opg2_svar": solution_code("opg2_svar", a).replace(
-                "comparison_group=True, cost_known=True",
-                "comparison_group=True, randomised=True, cost_known=True",
-                1,
-            ),
+            "opg2_svar": passing_visible(a, "opg2_svar", "self_selection_read_as_lottery"),
             "opg3_svar": solution_code("opg3_svar", a),
             # Level only, target group forgotten: F (school pupils) and I (prison) slip in.
-            "opg4_svar": (
-                'til_notatet = klassificeret.loc[klassificeret["nesta_level"] >= 3, "studie"]'
-                ".tolist()"
-            ),
+            "opg4_svar": passing_visible(a, "opg4_svar", "target_group_forgotten"),
         },
         reflection=(
             "Spørgsmål: flere tidligere anbragte unge i uddannelse med mentor end med efterværn? "

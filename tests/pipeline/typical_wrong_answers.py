@@ -1,4 +1,4 @@
-"""Typical wrong answers to the four exercises, one fixture per mistake, named after the mistake.
+"""Typical wrong answers to the exercises, one fixture per mistake, named after the mistake.
 
 Each :class:`Wrong` replaces one answer cell. ``caught_by`` says where the student meets the
 mistake: ``"test"`` (the visible tests under the answer reject it), ``"answer"`` (the course
@@ -613,6 +613,616 @@ SYNOPSIS = [
     ),
 ]
 
+
+def _ref_cases(
+    *,
+    instrument: str = "WEMWBS",
+    reliability: float = 0.89,
+    direction: str = "højere er bedre",
+    occasion: int = 4,
+    by: str = ', by=["group"]',
+) -> str:
+    """Refleksion's opg1 answer with one of the professional choices changed."""
+    return (
+        "samtaler = followup.cases_to_discuss(\n"
+        f'    data, "{instrument}", reliability={reliability}, direction="{direction}",\n'
+        f"    occasion={occasion}{by}\n)"
+    )
+
+
+_REF_DROPPED = 'faldet_fra = len(samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"])\n'
+_REF_STARTED = 'startet = wemwbs.loc[wemwbs["occasion"] == 1, "person_id"].nunique()\n'
+_REF_UNCHANGED = (
+    "uden_aendring = (\n"
+    '    samtaler[samtaler["reason"] == "{reason}"]\n'
+    '    .groupby("group")\n'
+    "    .size()\n"
+    ")\n"
+)
+_REF_MEASURED = (
+    'maalt_12 = wemwbs[wemwbs["occasion"] == {occasion}].groupby("group")["person_id"].nunique()\n'
+)
+
+REFLEKSION = [
+    Wrong(
+        "opg1_svar",
+        "scale_direction_reversed",
+        _ref_cases(direction="lavere er bedre"),
+        "test",
+        "tjek skalaens retning (hvad er bedst på WEMWBS?)",
+    ),
+    # Occasion 3 is about 6 months: fewer have dropped out than the data say for 12 months.
+    Wrong(
+        "opg1_svar",
+        "six_months_not_twelve",
+        _ref_cases(occasion=3),
+        "test",
+        "tjek måletidspunktet (12 måneder)",
+    ),
+    Wrong(
+        "opg1_svar",
+        "months_as_occasion",
+        _ref_cases(occasion=12),
+        "answer",
+        "Måletidspunkt 12 er ikke et opfølgningstidspunkt i tabellen. Vælg et af: 2, 3, 4.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "reliability_in_percent",
+        _ref_cases(reliability=89),
+        "answer",
+        "Reliabiliteten 89 kan ikke bruges",
+    ),
+    Wrong(
+        "opg1_svar",
+        "gas_not_wemwbs",
+        _ref_cases(instrument="GAS"),
+        "answer",
+        "Måleredskabet 'GAS' findes ikke i tabellen. Der er: WEMWBS.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "team_left_out",
+        _ref_cases(by=""),
+        "test",
+        'Teamet mangler: brug by=["group"].',
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: 4 deteriorations and 49
+    # without reliable change instead of 3 and 56. Only the hidden test can tell.
+    Wrong(
+        "opg1_svar",
+        "reliability_not_the_cautious_one",
+        _ref_cases(reliability=0.91),
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "series_not_list",
+        'forvaerret = samtaler.loc[samtaler["reason"] == "Pålidelig forværring", "person_id"]',
+        "test",
+        "forvaerret skal være en liste (brug .tolist())",
+    ),
+    Wrong(
+        "opg2_svar",
+        "no_reliable_change_instead",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["reason"] == "Ingen pålidelig ændring ved opfølgningen", "person_id"\n'
+        "].tolist()",
+        "test",
+        "Listen er for lang: tag kun årsagen 'Pålidelig forværring'.",
+    ),
+    # Every fall, however small, read as a deterioration: 29 citizens, most within the
+    # measurement error.
+    Wrong(
+        "opg2_svar",
+        "any_fall_counted",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["latest_score"] < samtaler["first_score"], "person_id"\n'
+        "].tolist()",
+        "test",
+        "Listen er for lang",
+    ),
+    Wrong(
+        "opg2_svar",
+        "reason_misspelled",
+        "forvaerret = samtaler.loc[\n"
+        '    samtaler["reason"] == "Pålidelig forværing", "person_id"\n'
+        "].tolist()",
+        "test",
+        "forvaerret har 0 borgere, men samtaler har 3 med årsagen 'Pålidelig forværring'",
+    ),
+    Wrong(
+        "opg3_svar",
+        "percent_not_share",
+        _REF_STARTED + _REF_DROPPED + "andel_frafald = 100 * faldet_fra / startet",
+        "test",
+        "En andel ligger mellem 0 og 1 (ikke i procent).",
+    ),
+    Wrong(
+        "opg3_svar",
+        "fraction_upside_down",
+        _REF_STARTED + _REF_DROPPED + "andel_frafald = startet / faldet_fra",
+        "test",
+        "En andel ligger mellem 0 og 1",
+    ),
+    # The share still measured at 12 months (98 of 120), not the share who dropped out.
+    Wrong(
+        "opg3_svar",
+        "share_measured_not_dropped",
+        _REF_STARTED
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "andel_frafald = maalt_12 / startet",
+        "test",
+        "Over halvdelen faldet fra?",
+    ),
+    # The rows, not their number: pandas cannot divide the table's text by a number, and the
+    # Danish hint under Python's error says what to check.
+    Wrong(
+        "opg3_svar",
+        "table_where_a_number_is_asked",
+        _REF_STARTED
+        + 'faldet_fra = samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"]\n'
+        + "andel_frafald = faldet_fra / startet",
+        "answer",
+        "Tip: en funktion fik en værdi af en anden slags",
+    ),
+    # Divided by those measured at 12 months (22 of 98) instead of those who started (22 of
+    # 120): a share below one half, so only the hidden test can tell.
+    Wrong(
+        "opg3_svar",
+        "measured_as_denominator",
+        'maalt = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        'faldet = samtaler[samtaler["reason"] == "Faldet fra før opfølgningen"]\n'
+        "andel_frafald = len(faldet) / maalt",
+        None,
+    ),
+    Wrong(
+        "opg4_svar",
+        "counts_not_shares",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + "uden_aendring_pr_team = uden_aendring",
+        "test",
+        "Andele ligger mellem 0 og 1: del antal med et antal.",
+    ),
+    Wrong(
+        "opg4_svar",
+        "one_share_for_both_teams",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + 'maalt_12 = wemwbs.loc[wemwbs["occasion"] == 4, "person_id"].nunique()\n'
+        + "uden_aendring_pr_team = uden_aendring.sum() / maalt_12",
+        "test",
+        "uden_aendring_pr_team skal være en Series.",
+    ),
+    # The deteriorations instead: none in Team Nord, so its share is missing (NaN).
+    Wrong(
+        "opg4_svar",
+        "deterioration_instead",
+        _REF_MEASURED.format(occasion=4)
+        + _REF_UNCHANGED.format(reason="Pålidelig forværring")
+        + "uden_aendring_pr_team = uden_aendring / maalt_12",
+        "test",
+        "Et team har ingen andel (NaN)",
+    ),
+    # Divided by everyone who started in the team: shares in 0-1, but citizens who dropped out
+    # could never get "no reliable change". Only the hidden test can tell.
+    Wrong(
+        "opg4_svar",
+        "everyone_who_started_as_denominator",
+        _REF_MEASURED.format(occasion=1)
+        + _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + "uden_aendring_pr_team = uden_aendring / maalt_12",
+        None,
+    ),
+    # Divided by the team's rows in samtaler (the citizens to talk about), not by the measured.
+    Wrong(
+        "opg4_svar",
+        "rows_to_discuss_as_denominator",
+        _REF_UNCHANGED.format(reason="Ingen pålidelig ændring ved opfølgningen")
+        + 'uden_aendring_pr_team = uden_aendring / samtaler.groupby("group").size()',
+        None,
+    ),
+]
+
+
+def _rf_level(
+    name: str,
+    level: str,
+    *,
+    reliability: float = 0.89,
+    direction: str = "højere er bedre",
+    occasion: int = 4,
+) -> str:
+    """Rollefordeling's call of ``levels.aggregate_by_level`` with one choice changed."""
+    return (
+        f"{name} = levels.aggregate_by_level(\n"
+        f'    data, "{level}", instrument="WEMWBS", reliability={reliability},\n'
+        f'    direction="{direction}", occasion={occasion}\n)\n'
+    )
+
+
+_RF_PLACED = (
+    "landstal = national.national_figures()\n"
+    'anbragte = landstal[landstal["measure"] == "{measure}"]\n'
+    'n_2023 = anbragte.loc[anbragte["year"] == 2023, "count"].iloc[0]\n'
+    'n_2011 = anbragte.loc[anbragte["year"] == 2011, "count"].iloc[0]\n'
+)
+_RF_MEASURE = "Anbragte børn og unge (0-22 år) pr. 31. december"
+
+ROLLEFORDELING = [
+    Wrong(
+        "opg1_svar",
+        "scale_direction_reversed",
+        _rf_level("borgere", "borger", direction="lavere er bedre"),
+        "test",
+        "Over en fjerdedel har en pålidelig forværring: tjek skalaens retning.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "six_months_not_twelve",
+        _rf_level("borgere", "borger", occasion=3),
+        "test",
+        "Kun borgere målt ved 12 måneder skal have en kategori: tjek måletidspunktet.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "months_as_occasion",
+        _rf_level("borgere", "borger", occasion=12),
+        "answer",
+        "Måletidspunkt 12 er ikke et opfølgningstidspunkt i tabellen",
+    ),
+    Wrong(
+        "opg1_svar",
+        "team_level_not_citizen",
+        _rf_level("borgere", "team"),
+        "test",
+        "borgere skal have én række pr. borger.",
+    ),
+    Wrong(
+        "opg1_svar",
+        "level_named_in_plural",
+        _rf_level("borgere", "borgere"),
+        "answer",
+        "Niveauet 'borgere' findes ikke. Vælg et af: borger, team, tilbud, kommune.",
+    ),
+    # The population reliability 0.91 instead of the cautious 0.89: more citizens get a reliable
+    # change, but only the hidden test can tell.
+    Wrong(
+        "opg1_svar",
+        "reliability_not_the_cautious_one",
+        _rf_level("borgere", "borger", reliability=0.91),
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "team_level_not_service",
+        _rf_level("tilbud", "team")
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmax(), "service"]',
+        "test",
+        "tilbud skal have én række pr. tilbud.",
+    ),
+    Wrong(
+        "opg2_svar",
+        "row_number_not_name",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = tilbud["share_dropped_out"].idxmax()',
+        "test",
+        "mest_frafald skal være ét navn (tekst) fra kolonnen service",
+    ),
+    Wrong(
+        "opg2_svar",
+        "share_not_name",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = tilbud["share_dropped_out"].max()',
+        "test",
+        "mest_frafald skal være ét navn (tekst) fra kolonnen service",
+    ),
+    Wrong(
+        "opg2_svar",
+        "short_name_typed",
+        _rf_level("tilbud", "tilbud") + 'mest_frafald = "Engen"',
+        "test",
+        "mest_frafald skal være et tilbuds navn fra kolonnen service.",
+    ),
+    Wrong(
+        "opg2_svar",
+        "smallest_not_largest",
+        _rf_level("tilbud", "tilbud")
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmin(), "service"]',
+        "test",
+        "mest_frafald har den mindste andel faldet fra i tilbud",
+    ),
+    # Deterioration read as dropping out: Bostøtte Bakken, which has the smallest dropout.
+    Wrong(
+        "opg2_svar",
+        "deterioration_not_dropout",
+        _rf_level("tilbud", "tilbud")
+        + 'mest_frafald = tilbud.loc[tilbud["share_deteriorated"].idxmax(), "service"]',
+        "test",
+        "mest_frafald har den mindste andel faldet fra i tilbud",
+    ),
+    # Dropout by 6 months (occasion 3): Bakken and Engen tie at 13 of 120, idxmax gives Bakken.
+    Wrong(
+        "opg2_svar",
+        "six_months_not_twelve",
+        _rf_level("tilbud", "tilbud", occasion=3)
+        + 'mest_frafald = tilbud.loc[tilbud["share_dropped_out"].idxmax(), "service"]',
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "service_level_not_municipality",
+        _rf_level("kommuner", "tilbud"),
+        "test",
+        "kommuner skal have én række pr. kommune.",
+    ),
+    # The services' figures averaged per municipality: Ådal Kommune gets 120 citizens, not 240,
+    # and its mean change is not weighted by the number followed.
+    Wrong(
+        "opg3_svar",
+        "mean_of_the_services",
+        'kommuner = tilbud.groupby("municipality", as_index=False).mean(numeric_only=True)',
+        "test",
+        "Kommunerne skal tilsammen have alle borgere, der startede (n_started)",
+    ),
+    Wrong(
+        "opg3_svar",
+        "scale_direction_reversed",
+        _rf_level("kommuner", "kommune", direction="lavere er bedre"),
+        "test",
+        "Over en fjerdedel har en pålidelig forværring: tjek skalaens retning.",
+    ),
+    # 6 months instead of 12: right shape and counts; the hidden test finds the mean change.
+    Wrong(
+        "opg3_svar",
+        "six_months_not_twelve",
+        _rf_level("kommuner", "kommune", occasion=3),
+        None,
+    ),
+    Wrong(
+        "opg4_svar",
+        "int_left_out",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = n_2023 - n_2011",
+        "test",
+        "aendring_anbragte skal være ét helt tal (brug int(...)).",
+    ),
+    Wrong(
+        "opg4_svar",
+        "level_not_change",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = int(n_2023)",
+        "test",
+        "tjek, at du trækker antallet i 2011 fra antallet i 2023",
+    ),
+    Wrong(
+        "opg4_svar",
+        "percent_change",
+        _RF_PLACED.format(measure=_RF_MEASURE)
+        + "aendring_anbragte = int(100 * (n_2023 - n_2011) / n_2011)",
+        "test",
+        "tjek, at du regner i antal børn (ikke i procent)",
+    ),
+    # A shortened name of the figure selects no rows; the Danish hint under the IndexError says
+    # what to check.
+    Wrong(
+        "opg4_svar",
+        "measure_name_shortened",
+        _RF_PLACED.format(measure="Anbragte børn og unge")
+        + "aendring_anbragte = int(n_2023 - n_2011)",
+        "answer",
+        "Tip: du beder om nummer, der ikke findes",
+    ),
+    # 2011 minus 2023: the right size, the wrong sign (a fall of 1,078 reads as a rise).
+    Wrong(
+        "opg4_svar",
+        "wrong_sign",
+        _RF_PLACED.format(measure=_RF_MEASURE) + "aendring_anbragte = int(n_2011 - n_2023)",
+        None,
+    ),
+]
+
+_VD_A = "studie_a = evidence.Study(theory_of_change=True)\n"
+_VD_B = "studie_b = evidence.Study(measured_change=True, comparison_group=True, randomised=True)\n"
+_VD_C = (
+    "studie_c = evidence.Study(\n"
+    "    theory_of_change=True, measured_change=True, comparison_group=True, cost_known=True\n"
+    ")\n"
+)
+_VD_D = (
+    "studie_d = evidence.Study(\n"
+    "    theory_of_change=True,\n"
+    "    measured_change=True,\n"
+    "    comparison_group=True,\n"
+    "    randomised=True,\n"
+    "    independent_replication=True,\n"
+    "    cost_known=True,\n"
+    "{extra})\n"
+)
+_VD_SELECT = 'til_notatet = klassificeret.loc[\n    {condition},\n    "{column}",\n]{tail}'
+_VD_LEVEL = 'klassificeret["nesta_level"] >= 3'
+_VD_GROUP = 'klassificeret["maalgruppe"] == "tidligere anbragte unge"'
+
+VIDENDELING = [
+    # "How the mentors create a relation" read as a measurement of it.
+    Wrong(
+        "opg1_svar",
+        "description_read_as_measurement",
+        "studie_a = evidence.Study(theory_of_change=True, measured_change=True)\n" + _VD_B,
+        "test",
+        "Står der noget om målinger i A?",
+    ),
+    Wrong(
+        "opg1_svar",
+        "lottery_without_comparison_group",
+        _VD_A + "studie_b = evidence.Study(measured_change=True, randomised=True)",
+        "answer",
+        "Lodtrækning kræver en sammenligningsgruppe",
+    ),
+    Wrong(
+        "opg1_svar",
+        "danish_field_name",
+        "studie_a = evidence.Study(forandringsteori=True)\n" + _VD_B,
+        "answer",
+        "Tip: en funktion fik en værdi af en anden slags",
+    ),
+    Wrong(
+        "opg1_svar",
+        "yes_as_text",
+        'studie_a = evidence.Study(theory_of_change="ja")\n' + _VD_B,
+        "answer",
+        "theory_of_change skal være True (ja) eller False (nej).",
+    ),
+    # The lottery overlooked: B read as a plain comparison (level 3 either way, but not a trial).
+    Wrong(
+        "opg1_svar",
+        "lottery_overlooked",
+        _VD_A + "studie_b = evidence.Study(measured_change=True, comparison_group=True)",
+        None,
+    ),
+    # A trial assumed to have a theory of change, which B's description does not give.
+    Wrong(
+        "opg1_svar",
+        "theory_assumed_for_the_trial",
+        _VD_A
+        + "studie_b = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True,\n"
+        + "    comparison_group=True, randomised=True,\n"
+        + ")",
+        None,
+    ),
+    Wrong(
+        "opg2_svar",
+        "lottery_without_comparison_group",
+        _VD_C
+        + "studie_d = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True, randomised=True,\n"
+        + "    independent_replication=True, cost_known=True\n"
+        + ")",
+        "answer",
+        "Lodtrækning kræver en sammenligningsgruppe",
+    ),
+    # C's comparison read as "no measurement" (only the theory and the cost).
+    Wrong(
+        "opg2_svar",
+        "c_without_measurements",
+        "studie_c = evidence.Study(theory_of_change=True, cost_known=True)\n"
+        + _VD_D.format(extra=""),
+        "test",
+        "Både C og D har målt de unges udfald.",
+    ),
+    # Self-selection read as a trial: the young people chose for themselves.
+    Wrong(
+        "opg2_svar",
+        "self_selection_read_as_lottery",
+        "studie_c = evidence.Study(\n"
+        + "    theory_of_change=True, measured_change=True, comparison_group=True,\n"
+        + "    randomised=True, cost_known=True\n"
+        + ")\n"
+        + _VD_D.format(extra=""),
+        None,
+    ),
+    # Three cities without a common manual read as scaled (Nesta level 5 instead of 4).
+    Wrong(
+        "opg2_svar",
+        "three_cities_read_as_scaled",
+        _VD_C + _VD_D.format(extra="    scaled=True,\n"),
+        None,
+    ),
+    # The replications in Norway and Sweden overlooked: D drops from level 4 to 3.
+    Wrong(
+        "opg2_svar",
+        "replication_overlooked",
+        _VD_C + _VD_D.format(extra="").replace("    independent_replication=True,\n", ""),
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "table_not_classified",
+        "klassificeret = studier",
+        "test",
+        "Brug evidence.classify_studies.",
+    ),
+    Wrong(
+        "opg3_svar",
+        "target_group_filtered_first",
+        "klassificeret = evidence.classify_studies(\n"
+        '    studier[studier["maalgruppe"] == "tidligere anbragte unge"]\n'
+        ")",
+        "test",
+        "Alle seks undersøgelser skal være med.",
+    ),
+    # The function for one study, given the whole table.
+    Wrong(
+        "opg3_svar",
+        "one_study_function_on_the_table",
+        "klassificeret = evidence.nesta_level(studier)",
+        "answer",
+        "Til en tabel med flere undersøgelser: brug evidence.classify_studies.",
+    ),
+    Wrong(
+        "opg4_svar",
+        "series_not_list",
+        _VD_SELECT.format(condition=f"({_VD_LEVEL}) & ({_VD_GROUP})", column="studie", tail=""),
+        "test",
+        "til_notatet skal være en liste (brug .tolist()).",
+    ),
+    Wrong(
+        "opg4_svar",
+        "or_instead_of_and",
+        _VD_SELECT.format(
+            condition=f"({_VD_LEVEL}) | ({_VD_GROUP})", column="studie", tail=".tolist()"
+        ),
+        "test",
+        "J har ingen målinger: kan den vise, at mentoren var årsagen?",
+    ),
+    Wrong(
+        "opg4_svar",
+        "levels_not_names",
+        _VD_SELECT.format(
+            condition=f"({_VD_LEVEL}) & ({_VD_GROUP})", column="nesta_level", tail=".tolist()"
+        ),
+        "test",
+        "Brug navnene fra kolonnen studie.",
+    ),
+    # "At least 3" written as > 3: the young people who left care have no study above 3.
+    Wrong(
+        "opg4_svar",
+        "above_three_not_at_least",
+        _VD_SELECT.format(
+            condition='(klassificeret["nesta_level"] > 3) & (' + _VD_GROUP + ")",
+            column="studie",
+            tail=".tolist()",
+        ),
+        "test",
+        "til_notatet er tom: tjek grænsen for niveauet (mindst 3)",
+    ),
+    Wrong(
+        "opg4_svar",
+        "target_group_misspelled",
+        _VD_SELECT.format(
+            condition=f'({_VD_LEVEL}) & (klassificeret["maalgruppe"] == "tidligere anbragte")',
+            column="studie",
+            tail=".tolist()",
+        ),
+        "test",
+        "stavemåden af målgruppen",
+    ),
+    # Level only, target group forgotten: F (school pupils) and I (prison) slip in.
+    Wrong(
+        "opg4_svar",
+        "target_group_forgotten",
+        'til_notatet = klassificeret.loc[klassificeret["nesta_level"] >= 3, "studie"].tolist()',
+        None,
+    ),
+    # Level 2 let in: E, a before-and-after measurement, cannot show the cause.
+    Wrong(
+        "opg4_svar",
+        "before_after_let_in",
+        _VD_SELECT.format(
+            condition='(klassificeret["nesta_level"] >= 2) & (' + _VD_GROUP + ")",
+            column="studie",
+            tail=".tolist()",
+        ),
+        None,
+    ),
+]
+
 #: Assignment -> its typical wrong answers.
 WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "videnskvalitet": VIDENSKVALITET,
@@ -621,6 +1231,9 @@ WRONG_ANSWERS: dict[str, list[Wrong]] = {
     "opfoelgning": OPFOELGNING,
     "lovende_praksis": LOVENDE_PRAKSIS,
     "synopsis": SYNOPSIS,
+    "refleksion": REFLEKSION,
+    "rollefordeling": ROLLEFORDELING,
+    "videndeling": VIDENDELING,
 }
 
 

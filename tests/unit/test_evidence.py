@@ -93,6 +93,13 @@ def test_contradictions_and_non_booleans_get_danish_messages():
         ev.nesta_label(6)
 
 
+def test_a_whole_table_given_to_the_one_study_functions_points_to_classify_studies():
+    table = pd.DataFrame({"measured_change": [True, False], "comparison_group": [True, False]})
+    for function in (ev.nesta_level, ev.design):
+        with pytest.raises(TypeError, match=r"ikke DataFrame\. .*brug evidence\.classify_studies"):
+            function(table)
+
+
 def test_labels_come_from_the_catalog():
     section = catalog()["evidens"]
     assert ev.nesta_label(3) == section["nesta_3"]

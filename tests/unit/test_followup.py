@@ -288,6 +288,15 @@ def test_cases_to_discuss_explains_mistakes_in_danish(team_meeting):
         f.cases_to_discuss(team_meeting, "WEMWBS", direction="op", **kwargs)
     with pytest.raises(ValueError, match=r"findes ikke.*WEMWBS"):
         f.cases_to_discuss(team_meeting, "SDQ", direction="højere er bedre", **kwargs)
+    for reliability in (89, 1.0, "0,89"):  # in percent, perfect, a Danish decimal comma
+        with pytest.raises(ValueError, match=r"fra 0 til under 1 \(fx reliability=0.89"):
+            f.cases_to_discuss(
+                team_meeting,
+                "WEMWBS",
+                reliability=reliability,
+                direction="højere er bedre",
+                occasion=3,
+            )
     for occasion in (1, 5):
         with pytest.raises(ValueError, match="Vælg et af: 2, 3, 4"):
             f.cases_to_discuss(

@@ -82,6 +82,15 @@ def test_levels_explain_mistakes_in_danish(two_services):
         _view(two_services, "region")
     with pytest.raises(ValueError, match="mangler kolonnen"):
         _view(two_services.drop(columns="service"), "team")
+    with pytest.raises(ValueError, match="Reliabiliteten 89 kan ikke bruges"):
+        levels.aggregate_by_level(
+            two_services,
+            "borger",
+            instrument="WEMWBS",
+            reliability=89,
+            direction="højere er bedre",
+            occasion=2,
+        )
 
 
 def test_levels_example_keeps_the_followup_example_and_adds_two_services():
