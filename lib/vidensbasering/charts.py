@@ -163,10 +163,47 @@ def _load_offline_bundle() -> None:
         bundle = path.read_text(encoding="utf-8")
     except OSError:
         chart_class.enable_offline()
-        _write_atomically(path, chart_class._esm)
-        return
-    chart_class._esm = bundle
+        bundle = chart_class._esm
+        _write_atomically(path, bundle)
+    chart_class._esm = lazy_module(bundle)
     chart_class._is_offline = True
+
+
+def lazy_module(bundle: str) -> str:
+    """Wrap the chart widget's JavaScript module so that the browser loads it on first draw.
+
+    anywidget gives a widget's module 2 seconds to load (``[anywidget] Failed to initialize
+    model.``); Altair's offline module is about 0.9 MB of JavaScript, which a browser on a busy
+    machine (or a room of participants on one) does not always parse and run in time, and the
+    chart then never appears. The wrapper is a small module that holds the bundle as a string
+    and imports it only inside ``render``, where there is no time limit. The imported module is
+    kept on ``globalThis`` under the bundle's hash, so a page with five charts loads it once.
+
+    Args:
+        bundle: the ES module source of Altair's ``JupyterChart`` (default export ``{render}``).
+
+    Returns:
+        The source of an ES module whose default export's ``render`` calls the bundle's.
+    """
+    key = "vidensbasering-altair-" + hashlib.sha256(bundle.encode("utf-8")).hexdigest()[:16]
+    return (
+        f"const KEY = {json.dumps(key)};\n"
+        f"const SOURCE = {json.dumps(bundle)};\n"
+        "function load() {\n"
+        "  const cache = (globalThis.__vidensbasering_modules ??= {});\n"
+        "  if (!cache[KEY]) {\n"
+        '    const url = URL.createObjectURL(new Blob([SOURCE], { type: "text/javascript" }));\n'
+        "    cache[KEY] = import(/* webpackIgnore: true */ url);\n"
+        "    cache[KEY].then(() => URL.revokeObjectURL(url), () => delete cache[KEY]);\n"
+        "  }\n"
+        "  return cache[KEY];\n"
+        "}\n"
+        "async function render(context) {\n"
+        "  const module = await load();\n"
+        "  return module.default.render(context);\n"
+        "}\n"
+        "export default { render };\n"
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:

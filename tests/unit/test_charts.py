@@ -1,3 +1,5 @@
+import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -87,9 +89,24 @@ def test_offline_bundle_is_built_once_and_then_read_from_the_cache(tmp_path):
     alt.JupyterChart._is_offline = False
     alt.JupyterChart.enable_offline()
     assert alt.JupyterChart._esm == Path(path).read_text(encoding="utf-8")
-    assert int(size) == len(alt.JupyterChart._esm)
+    # The widget gets it wrapped, to be imported on first draw (charts.lazy_module).
+    assert int(size) == len(charts.lazy_module(alt.JupyterChart._esm))
     # Second kernel: bundling is made to fail, so passing means the cache was used.
     assert _probe(tmp_path, forbid_bundling=True)[:2] == ["True", size]
+
+
+def test_the_lazy_module_holds_the_bundle_as_text_and_imports_it_in_render():
+    bundle = 'const __default={render(){}};export{__default as default};\n"quote" \u2028'
+    wrapped = charts.lazy_module(bundle)
+    # The bundle is a JSON (so JavaScript) string literal, parsed as text, not as code.
+    literal = re.search(r"^const SOURCE = (.*);$", wrapped, re.M).group(1)
+    assert json.loads(literal) == bundle
+    assert "export default { render };" in wrapped
+    assert wrapped.index("await load()") > wrapped.index("async function render")
+    # Same bundle, same key on globalThis (loaded once per page); another bundle, another key.
+    assert wrapped == charts.lazy_module(bundle)
+    key = re.search(r"^const KEY = (.*);$", wrapped, re.M).group(1)
+    assert key not in charts.lazy_module(bundle + " ")
 
 
 def test_every_styled_chart_has_its_title_as_accessible_name():
