@@ -9,7 +9,8 @@ For each server mode, in the same run:
 
 N participants each get their own Playwright browser context in one headless Chromium, and open
 the app staggered evenly over ``--stagger`` seconds (10). Per participant: seconds from opening
-to the first drawn chart; a stall is a page that draws no chart within ``--timeout``; pages that
+to the first drawn chart, and to the arrival of the page's HTML (the server's part; the rest is
+the browser's); a stall is a page that draws no chart within ``--timeout``; pages that
 showed the render watch's message (the page had not arrived after the time limit) but then drew
 the chart are counted apart ("messages"). After its first chart each participant changes the
 comparison group ``--redraws`` times (while the others are still arriving: redraw under load)
@@ -83,6 +84,7 @@ class Visit:
     stalled: bool = False
     slow_message: bool = False
     error: str = ""
+    page_s: float | None = None
     redraws_s: list[float] = field(default_factory=list)
 
 
@@ -101,11 +103,14 @@ class Room:
 
     def summary(self) -> dict[str, float | int | None]:
         charts = [v.first_chart_s for v in self.visits if v.first_chart_s is not None]
+        pages = [v.page_s for v in self.visits if v.page_s is not None]
         redraws = [r for v in self.visits for r in v.redraws_s]
         return {
             "participants": self.participants,
             "first_chart_median_s": statistics.median(charts) if charts else None,
             "first_chart_slowest_s": max(charts) if charts else None,
+            "page_arrived_median_s": statistics.median(pages) if pages else None,
+            "page_arrived_slowest_s": max(pages) if pages else None,
             "stalls": sum(v.stalled for v in self.visits),
             "slow_page_messages": sum(v.slow_message for v in self.visits),
             "errors": sum(bool(v.error) for v in self.visits),
@@ -243,6 +248,11 @@ async def visit(
             result.slow_message = watch.done() and watch.exception() is None
             watch.cancel()
         result.first_chart_s = time.perf_counter() - opened
+        # When the page's HTML had arrived (the server's part: the app had run), seconds after
+        # the navigation started; the rest of the wait is the browser's.
+        result.page_s = await page.evaluate(
+            "performance.getEntriesByType('navigation')[0].responseEnd / 1000"
+        )
         targets = [("cps", "CPS"), ("experiment", "Kontrolgruppe")]
         for i in range(redraws):
             group, subtitle = targets[i % 2]
@@ -306,7 +316,8 @@ def print_table(rooms: list[Room]) -> None:
     print(f"\n{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}")
     print("Browsers share this machine's CPU with the server (and with other jobs running here).")
     print(GOALS)
-    head = ["mode", "N", "median s", "slowest s", "stalls", "messages", "MiB/part.", "peak MiB"]
+    head = ["mode", "N", "median s", "slowest s", "page s", "stalls", "messages", "MiB/part."]
+    head += ["peak MiB"]
     head += ["PSS/part."]
     head += ["CPU s"]
     head += ["redraw ms"]
@@ -314,6 +325,7 @@ def print_table(rooms: list[Room]) -> None:
     for r in rooms:
         s = r.summary()
         cells = [r.mode, r.participants, s["first_chart_median_s"], s["first_chart_slowest_s"]]
+        cells += [s["page_arrived_median_s"]]
         cells += [s["stalls"], s["slow_page_messages"], s["mib_per_participant"]]
         cells += [s["peak_rss_mib"], s["pss_mib_per_participant"], s["server_cpu_s"]]
         cells += [s["redraw_median_ms"]]
