@@ -15,8 +15,8 @@ showed the render watch's message (the page had not arrived after the time limit
 the chart are counted apart ("messages"). After its first chart each participant changes the
 comparison group ``--redraws`` times (while the others are still arriving: redraw under load)
 and the seconds from click to the new chart are recorded. The server's process tree (server
-plus kernels) is sampled every 0.5 s with psutil: peak RSS, and CPU seconds used during the
-room's visit.
+plus kernels) is sampled every 0.5 s with psutil: peak RSS and PSS, and CPU seconds used during
+the room's visit; so is the CPU of the participants' browsers (Chromium and Playwright).
 
 ``--stall-opens 50`` also opens the app 50 times per mode (``--stall-concurrency`` at once, each
 page closed after its chart) and counts stalls.
@@ -99,6 +99,7 @@ class Room:
     peak_rss_mib: float
     peak_pss_mib: float
     cpu_s: float
+    browser_cpu_s: float
     wall_s: float
 
     def summary(self) -> dict[str, float | int | None]:
@@ -120,6 +121,8 @@ class Room:
             "peak_pss_mib": self.peak_pss_mib,
             "pss_mib_per_participant": self.peak_pss_mib / self.participants,
             "server_cpu_s": self.cpu_s,
+            "browser_cpu_s": self.browser_cpu_s,
+            "wall_s": self.wall_s,
             "redraw_median_ms": statistics.median(redraws) * 1000 if redraws else None,
             "redraw_slowest_ms": max(redraws) * 1000 if redraws else None,
         }
@@ -139,8 +142,9 @@ class TreeSampler:
     among the processes that map it, so a tree's PSS is what the machine really spends on it.
     """
 
-    def __init__(self, pid: int, every_s: float = 0.5) -> None:
+    def __init__(self, pid: int, every_s: float = 0.5, memory: bool = True) -> None:
         self.root = psutil.Process(pid)
+        self.memory = memory
         self.every_s = every_s
         self.peak = 0
         self.peak_pss = 0
@@ -156,9 +160,10 @@ class TreeSampler:
             return 0
         for process in processes:
             try:
-                memory = process.memory_full_info()
-                rss += memory.rss
-                pss += getattr(memory, "pss", memory.rss)
+                if self.memory:
+                    memory = process.memory_full_info()
+                    rss += memory.rss
+                    pss += getattr(memory, "pss", memory.rss)
                 times = process.cpu_times()
                 self.cpu[process.pid] = times.user + times.system
             except psutil.NoSuchProcess:
@@ -172,8 +177,9 @@ class TreeSampler:
             self.sample()
             self._stop.wait(self.every_s)
 
-    def cpu_total(self) -> float:
-        return sum(self.cpu.values())
+    def cpu_total(self, without: set[int] | frozenset[int] = frozenset()) -> float:
+        """CPU seconds of every process seen, except those in ``without``."""
+        return sum(cpu for pid, cpu in self.cpu.items() if pid not in without)
 
     def __enter__(self) -> TreeSampler:
         self.sample()
@@ -271,9 +277,12 @@ async def visit(
 async def room(browser: Browser, mode: str, n: int, args: argparse.Namespace, log: Path) -> Room:
     pool = args.pool or n
     with server(mode, pool, log) as (url, pid):
-        with TreeSampler(pid) as sampler:
+        # This process's tree, less the server's, is Playwright and Chromium: the participants.
+        browsers = TreeSampler(os.getpid(), every_s=1.0, memory=False)
+        with TreeSampler(pid) as sampler, browsers:
             idle = sampler.sample()
             cpu_before = sampler.cpu_total()
+            browser_cpu_before = browsers.cpu_total(without=set(sampler.cpu))
             started = time.perf_counter()
             step = args.stagger / (n - 1) if n > 1 else 0.0
             visits = await asyncio.gather(
@@ -288,6 +297,7 @@ async def room(browser: Browser, mode: str, n: int, args: argparse.Namespace, lo
             peak_rss_mib=sampler.peak / MIB,
             peak_pss_mib=sampler.peak_pss / MIB,
             cpu_s=sampler.cpu_total() - cpu_before,
+            browser_cpu_s=browsers.cpu_total(without=set(sampler.cpu)) - browser_cpu_before,
             wall_s=wall,
         )
 
@@ -319,7 +329,7 @@ def print_table(rooms: list[Room]) -> None:
     head = ["mode", "N", "median s", "slowest s", "page s", "stalls", "messages", "MiB/part."]
     head += ["peak MiB"]
     head += ["PSS/part."]
-    head += ["CPU s"]
+    head += ["CPU s", "browser CPU"]
     head += ["redraw ms"]
     print("".join(f"{h:>11}" for h in head))
     for r in rooms:
@@ -328,6 +338,7 @@ def print_table(rooms: list[Room]) -> None:
         cells += [s["page_arrived_median_s"]]
         cells += [s["stalls"], s["slow_page_messages"], s["mib_per_participant"]]
         cells += [s["peak_rss_mib"], s["pss_mib_per_participant"], s["server_cpu_s"]]
+        cells += [s["browser_cpu_s"]]
         cells += [s["redraw_median_ms"]]
         print("".join(f"{c:>11.1f}" if isinstance(c, float) else f"{c!s:>11}" for c in cells))
     by_key = {(r.mode, r.participants): r.summary() for r in rooms}
