@@ -36,7 +36,7 @@ import time
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import ensure_async
-from traitlets import Dict, Integer
+from traitlets import Dict, Integer, TraitError
 
 #: Seconds a page kernel may sit without a connection and without activity (project default).
 PAGE_CULL_TIMEOUT_S = 30
@@ -115,7 +115,10 @@ class PageKernelManager(AsyncMappingKernelManager):
             return False
         now = time.monotonic()
         since = self._unconnected_since.setdefault(kernel_id, now)
-        last_activity = getattr(kernel, "last_activity", None)
+        try:
+            last_activity = kernel.last_activity
+        except (AttributeError, TraitError):  # a kernel still starting has none yet
+            return False
         if last_activity is None:
             return False
         idle = (utcnow() - last_activity).total_seconds()
