@@ -85,6 +85,7 @@ class Visit:
     slow_message: bool = False
     error: str = ""
     page_s: float | None = None
+    console: list[str] = field(default_factory=list)
     redraws_s: list[float] = field(default_factory=list)
 
 
@@ -240,6 +241,15 @@ async def visit(
     result = Visit()
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            result.console.append(f"{m.type}: {m.text[:300]}")
+            if m.type in ("error", "warning") and "Unsatisfied version" not in m.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: result.console.append(f"pageerror: {str(e)[:300]}"))
     try:
         opened = time.perf_counter()
         await page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
@@ -374,6 +384,8 @@ async def run(args: argparse.Namespace) -> None:
                 for v in r.visits:
                     if v.error:
                         print(f"    {v.error}", flush=True)
+                        for line in v.console[:5]:
+                            print(f"      {line}", flush=True)
         if args.stall_opens:
             for mode in args.modes:
                 log = out / f"workshop-{mode}-stalls.log"
