@@ -15,6 +15,10 @@ if os.name != "nt":
 # Voila's renders wait for kernel replies through this client, which cannot sleep through a
 # reply that has arrived (upstream voila#1428: about one app page in 15 never finished here).
 c.ServerKernelManager.client_factory = "vidensbasering.kernel_client.SlicedPollKernelClient"
+# After a cell's reply, nbclient waits 4 s for the cell's remaining outputs and then drops them;
+# in a room of 25 opening at once the outputs (the app's widgets) came later than that, and 24
+# of 25 pages never drew. Wait up to a minute (voila.py says the same for make workshop).
+c.VoilaExecutor.iopub_timeout = 60
 
 # Every Voila page open starts a kernel (about 250 MB with pandas and Altair). A closed or
 # reloaded app page's kernel is shut down: the page asks for it on leaving, and the server

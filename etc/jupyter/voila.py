@@ -25,3 +25,6 @@ c.VoilaExporter.language_code = "da"
 # No silent stall: a page still loading after the time limit (VIDENSBASERING_RENDER_LIMIT_S,
 # default 45 s) shows a Danish message with a reload button and reports it to the server log.
 c.VoilaConfiguration.resources = {"vidensbasering": page_resources()}
+# A cell's outputs may come well after its reply when a room opens the app at once: wait up to a
+# minute before dropping them (as jupyter_server_config.py does for make start).
+c.VoilaExecutor.iopub_timeout = 60

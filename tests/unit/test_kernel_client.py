@@ -111,3 +111,21 @@ def test_both_server_modes_give_voila_the_sliced_client() -> None:
     for config in (server_config, workshop_config):
         manager = ServerKernelManager(config=config)
         assert manager.client_factory is SlicedPollKernelClient
+
+
+def test_both_server_modes_wait_a_minute_for_a_cells_late_outputs() -> None:
+    """nbclient's 4 s dropped the app's widgets in a room of 25 (24 pages never drew).
+
+    make start's Voila renders with the server's configuration (jupyter_server_config.py),
+    make workshop's standalone Voila with voila.py.
+    """
+    import nbformat
+    from traitlets.config.loader import PyFileConfigLoader
+    from voila.execute import VoilaExecutor
+
+    from vidensbasering import serve
+
+    folder = str(Path(__file__).resolve().parents[2] / serve.CONFIG_DIR)
+    for name in ("jupyter_server_config.py", "voila.py"):
+        config = PyFileConfigLoader(name, path=folder).load_config()
+        assert VoilaExecutor(nbformat.v4.new_notebook(), config=config).iopub_timeout == 60, name
