@@ -2,9 +2,10 @@
 
 Voila (0.5.13) now and then never finished a render (upstream voila#1428; the cause found here
 is fixed by :mod:`vidensbasering.kernel_client`), and a page can stall for other reasons (an
-overloaded machine, a kernel that died): the participant would see the spinner forever. The course's page template (``vidensbasering/index.html.j2``) starts a timer
-as soon as the page's head arrives; when the page is still loading after the time limit, it
-shows a Danish message with a button that reloads the page, and POSTs a small report to
+overloaded machine, a kernel that died): the participant would see the spinner forever. The
+course's page template (``vidensbasering/index.html.j2``) starts a timer as soon as the page's
+head arrives; when the page is still loading after the time limit, it shows a Danish message
+with a button that reloads the page, and POSTs a small report to
 :data:`REPORT_PATH`, which :class:`RenderStalledHandler` writes to the server log.
 
 This module provides
