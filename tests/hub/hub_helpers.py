@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
 
 from vidensbasering import hub
@@ -261,12 +262,18 @@ class Classroom:
     def close(self) -> None:
         """Stop the hub and every process of the test's accounts; remove all that was made."""
         if self.process is not None and self.process.poll() is None:
+            # The hub starts its proxy and services in sessions of their own, so they are not in
+            # the hub's process group: note them now, and stop whatever the hub left behind.
+            helpers = psutil.Process(self.process.pid).children(recursive=True)
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+            for helper in helpers:
+                with contextlib.suppress(psutil.Error):
+                    helper.kill()
         left = self._accounts()
         for _ in range(10):
             self._kill_users_processes()
