@@ -17,11 +17,14 @@ An assignment's hand-graded part is either
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import pytest
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook
 from pipeline_helpers import answered, copy_course, solution_code, submit_notebook
@@ -122,6 +125,23 @@ def grade_course(root: Path, cases: dict[str, Case]) -> Path:
         result = api.generate_feedback(case.assignment)
         assert result["success"], result.get("error")
     return root
+
+
+def graded_course_fixture(cases: dict[str, Case]) -> Any:
+    """A module-scoped ``graded_course`` fixture: the course after :func:`grade_course`.
+
+    Use it as ``graded_course = graded_course_fixture(CASES)`` in a test module. The
+    environment's database and cell-timeout overrides are removed for the run.
+    """
+
+    @pytest.fixture(scope="module", name="graded_course")
+    def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+        with pytest.MonkeyPatch.context() as env:
+            env.delenv("VIDENSBASERING_DB_URL", raising=False)
+            env.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
+            yield grade_course(tmp_path_factory.mktemp("kursus") / "course", cases)
+
+    return graded_course
 
 
 def gradebook(root: Path) -> Gradebook:

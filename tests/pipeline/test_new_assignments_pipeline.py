@@ -8,7 +8,6 @@ generated. These assignments ask for the reflection in a Markdown solution cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from assignment_pipeline import (
     Case,
     check_exact_scores,
     check_feedback_hides_hidden_tests,
-    grade_course,
+    graded_course_fixture,
 )
 from pipeline_helpers import solution_code
 from typical_wrong_answers import passing_visible
@@ -149,13 +148,8 @@ def _opfoelgning() -> Case:
 CASES = {case.assignment: case for case in (_forandringsteori(), _dokumentation(), _opfoelgning())}
 
 
-@pytest.fixture(scope="module")
-def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The course after release, submission, autograding, hand grading and feedback."""
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("VIDENSBASERING_DB_URL", raising=False)
-        env.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
-        yield grade_course(tmp_path_factory.mktemp("kursus") / "course", CASES)
+#: The course after release, submission, autograding, hand grading and feedback.
+graded_course = graded_course_fixture(CASES)
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))

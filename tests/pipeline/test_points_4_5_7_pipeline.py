@@ -13,7 +13,6 @@ in the autograded notebook (the formgrader's view, for the grader), not in the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from assignment_pipeline import (
     check_exact_scores,
     check_feedback_hides_hidden_tests,
     check_marking_guide_for_the_grader_only,
-    grade_course,
+    graded_course_fixture,
 )
 from pipeline_helpers import solution_code
 from typical_wrong_answers import passing_visible
@@ -139,13 +138,8 @@ def _videndeling() -> Case:
 CASES = {case.assignment: case for case in (_refleksion(), _rollefordeling(), _videndeling())}
 
 
-@pytest.fixture(scope="module")
-def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The course after release, submission, autograding, hand grading and feedback."""
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("VIDENSBASERING_DB_URL", raising=False)
-        env.delenv("VIDENSBASERING_CELL_TIMEOUT", raising=False)
-        yield grade_course(tmp_path_factory.mktemp("kursus") / "course", CASES)
+#: The course after release, submission, autograding, hand grading and feedback.
+graded_course = graded_course_fixture(CASES)
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))
