@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,6 +292,18 @@ class Classroom:
         for folder, mode in self.modes.items():
             folder.chmod(stat.S_IMODE(mode))
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def closed_afterwards(self, failure_log: Path) -> Iterator[Classroom]:
+        """Close the classroom when the block ends; if the block fails, save the hub's log first."""
+        try:
+            yield self
+        except Exception:
+            failure_log.parent.mkdir(parents=True, exist_ok=True)
+            failure_log.write_text(self.hub_log(), encoding="utf-8")
+            raise
+        finally:
+            self.close()
 
     def hub_log(self) -> str:
         """The hub's log so far (for failure messages)."""

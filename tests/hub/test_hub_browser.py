@@ -93,17 +93,11 @@ class Visit:
 def room() -> Iterator[Classroom]:
     # The course in its own account that never logs in, as make hub makes it by default.
     classroom = Classroom(students=1, course_account=True)
-    try:
+    with classroom.closed_afterwards(ARTIFACTS / "hub-browser.log"):
         classroom.open_project()
         classroom.add_users()
         classroom.timings = {"hub start": classroom.start()}
         yield classroom
-    except Exception:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "hub-browser.log").write_text(classroom.hub_log(), encoding="utf-8")
-        raise
-    finally:
-        classroom.close()
 
 
 @pytest.fixture(scope="module")

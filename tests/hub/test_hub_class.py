@@ -233,7 +233,7 @@ class Cycle:
 def cycle() -> Iterator[Cycle]:
     room = Classroom(students=3)
     run = Cycle(room)
-    try:
+    with room.closed_afterwards(ARTIFACTS / "hub.log"):
         room.open_project()
         room.add_users()
         run.run()
@@ -245,12 +245,6 @@ def cycle() -> Iterator[Cycle]:
         for name, page in run.feedback.items():
             (ARTIFACTS / f"feedback-{run.roles[name]}.html").write_text(page, encoding="utf-8")
         yield run
-    except Exception:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "hub.log").write_text(room.hub_log(), encoding="utf-8")
-        raise
-    finally:
-        room.close()
 
 
 def test_each_student_gets_the_pipeline_tests_exact_scores(cycle: Cycle) -> None:

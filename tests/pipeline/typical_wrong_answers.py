@@ -467,6 +467,25 @@ _LP_UP_DOWN = (
     'faldet = forskel.loc[forskel["difference"] {down} 0, "element"].tolist()'
 )
 
+# Both lovende_praksis and synopsis ask for the elements rated 0 or 1 in ``svage``.
+_WEAK_ELEMENTS = (
+    # The library's default: only the three weakest. The visible tests pass; the hidden test fails.
+    Wrong(
+        "opg3_svar",
+        "only_the_three_weakest",
+        "svage = [w.element.number for w in pp.weakest(vurdering)]",
+        None,
+    ),
+    Wrong(
+        "opg3_svar",
+        "i_nogen_grad_included",
+        "tabel = pp.ratings_table(vurdering)\n"
+        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
+        "test",
+        "svage må kun have elementer, der er vurderet 0 eller 1",
+    ),
+)
+
 LOVENDE_PRAKSIS = [
     Wrong(
         "opg1_svar",
@@ -509,21 +528,7 @@ LOVENDE_PRAKSIS = [
         "test",
         "tilpasning skal være ét tal, ikke en tabel",
     ),
-    # The library's default: only the three weakest. The visible tests pass; the hidden test fails.
-    Wrong(
-        "opg3_svar",
-        "only_the_three_weakest",
-        "svage = [w.element.number for w in pp.weakest(vurdering)]",
-        None,
-    ),
-    Wrong(
-        "opg3_svar",
-        "i_nogen_grad_included",
-        "tabel = pp.ratings_table(vurdering)\n"
-        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
-        "test",
-        "svage må kun have elementer, der er vurderet 0 eller 1",
-    ),
+    *_WEAK_ELEMENTS,
     Wrong(
         "opg4_svar",
         "order_swapped",
@@ -597,20 +602,7 @@ SYNOPSIS = [
         + "andel_uden_aendring = uden_aendring / startet",
         None,
     ),
-    Wrong(
-        "opg3_svar",
-        "only_the_three_weakest",
-        "svage = [w.element.number for w in pp.weakest(vurdering)]",
-        None,
-    ),
-    Wrong(
-        "opg3_svar",
-        "i_nogen_grad_included",
-        "tabel = pp.ratings_table(vurdering)\n"
-        'svage = tabel.loc[tabel["rating"] <= 2, "element"].tolist()',
-        "test",
-        "svage må kun have elementer, der er vurderet 0 eller 1",
-    ),
+    *_WEAK_ELEMENTS,
 ]
 
 
